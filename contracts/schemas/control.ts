@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { parseDuration } from "../../mock-server/src/domain/duration.js";
+
+/** Longest a long-poll may wait. */
+export const MAX_WAIT_MS = 120_000;
+
+/** A duration like "5s" or "2m"; a bare number is seconds. Output: milliseconds. */
+export const waitParam = z
+  .string()
+  .transform((value, ctx) => {
+    const ms = parseDuration(value, "s");
+    if (ms === undefined || ms < 0 || ms > MAX_WAIT_MS) {
+      ctx.addIssue({ code: "custom", message: `expected a duration from 0 to ${MAX_WAIT_MS / 1000}s such as "5s", got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const cursor = z.coerce.number().int().min(0);
+
+export const emailFilterQuery = z.object({
+  to: z.string().min(1).optional(),
+  auth_request_id: z.string().min(1).optional(),
+  after: cursor.optional(),
+});
+
+export const emailListQuery = emailFilterQuery.extend({
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+export const latestEmailQuery = emailFilterQuery.extend({
+  wait: waitParam.default(0),
+});
+
+export const otpQuery = z.object({
+  email: z.string().min(1, "email is required: the address the code or link was sent to"),
+  auth_request_id: z.string().min(1).optional(),
+  after: cursor.optional(),
+  wait: waitParam.default(0),
+});
+
+/** An instant: ISO 8601 text or epoch milliseconds. Output: epoch ms. */
+const instant = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
+  const ms = typeof value === "number" ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    ctx.addIssue({ code: "custom", message: `expected an ISO 8601 time or epoch milliseconds, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** A signed duration: "5m", "-30s", "1h30m"; a bare number is milliseconds. Output: ms. */
+const shift = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const ms = parseDuration(value, "ms");
+  if (ms === undefined) {
+    ctx.addIssue({ code: "custom", message: `expected a duration such as "5m" or a number of milliseconds, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const clockChange = z
+  .object({
+    advance: shift.optional(),
+    set: instant.optional(),
+    freeze: z.boolean().optional(),
+  })
+  .strict()
+  .refine((body) => body.advance !== undefined || body.set !== undefined || body.freeze !== undefined, {
+    message: "give at least one of advance, set, freeze",
+  })
+  .refine((body) => body.advance === undefined || body.set === undefined, { message: "give advance or set, not both" });
+
+export type ClockChange = z.output<typeof clockChange>;

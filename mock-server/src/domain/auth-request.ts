@@ -1,0 +1,286 @@
+import { ERROR_CODES, ScalekitError } from "./errors.js";
+import { randomDigits, randomUrlSafe, randomUuid, type RandomSource } from "./random.js";
+import type { PasswordlessType, Settings } from "./settings.js";
+import { needsCode, needsLink, type ValidSend } from "./validation.js";
+
+export type TemplateType = ValidSend["template"];
+
+/** What one email carries: a code, a link token, or both. */
+export interface Credentials {
+  code?: string;
+  linkToken?: string;
+  /** 0 for the first send; +1 each time a resend issues new credentials. */
+  generation: number;
+}
+
+export type AuthRequestStatus = "pending" | "verified" | "locked";
+
+export interface AuthRequest {
+  id: string;
+  environmentId: string;
+  email: string;
+  state?: string;
+  template: TemplateType;
+  passwordlessType: PasswordlessType;
+  magiclinkAuthUri?: string;
+  templateVariables: Record<string, string>;
+  /** Seconds, as asked for (or the environment default). */
+  expiresIn: number;
+  createdAt: number;
+  expiresAt: number;
+  /** This was the nth send to this address in its environment (1-based). */
+  sendIndex: number;
+  attempts: number;
+  maxAttempts: number;
+  resends: number;
+  status: AuthRequestStatus;
+  verifiedAt?: number;
+  credentials: Credentials;
+  /** Link tokens replaced by a resend with new credentials; they no longer verify. */
+  retiredLinkTokens: string[];
+}
+
+export interface Verification {
+  email: string;
+  state?: string;
+  template: TemplateType;
+  passwordlessType: PasswordlessType;
+}
+
+export interface RequestContext {
+  environmentId: string;
+  settings: Settings;
+  random: RandomSource;
+  now: number;
+}
+
+/** Lower-cased address: the key that numbers sends and scopes randomness. */
+export function addressKey(email: string): string {
+  return email.toLowerCase();
+}
+
+/**
+ * Credentials for the given generation of a send. They derive from
+ * (environment, address, nth send, generation) only, so parallel tests on
+ * other addresses cannot change them.
+ */
+export function issueCredentials(
+  ctx: Pick<RequestContext, "environmentId" | "random">,
+  email: string,
+  sendIndex: number,
+  generation: number,
+  type: PasswordlessType,
+  otpLength: number,
+): Credentials {
+  const scope = [ctx.environmentId, addressKey(email), sendIndex, generation] as const;
+  return {
+    generation,
+    ...(needsCode(type) && { code: randomDigits(ctx.random.stream(...scope, "code"), otpLength) }),
+    ...(needsLink(type) && { linkToken: `${randomUuid(ctx.random.stream(...scope, "link_token"))}_l` }),
+  };
+}
+
+/** Opens the auth request of a validated send, issuing its first credentials. */
+export function openAuthRequest(ctx: RequestContext, send: ValidSend, sendIndex: number): AuthRequest {
+  const type = ctx.settings.passwordlessType;
+  const id = randomUrlSafe(ctx.random.stream(ctx.environmentId, addressKey(send.email), sendIndex, "auth_request_id"), 50);
+  return {
+    id,
+    environmentId: ctx.environmentId,
+    email: send.email,
+    ...(send.state !== undefined && { state: send.state }),
+    template: send.template,
+    passwordlessType: type,
+    ...(send.magiclinkAuthUri !== undefined && { magiclinkAuthUri: send.magiclinkAuthUri }),
+    templateVariables: send.templateVariables,
+    expiresIn: send.expiresIn,
+    createdAt: ctx.now,
+    expiresAt: ctx.now + send.expiresIn * 1000,
+    sendIndex,
+    attempts: 0,
+    maxAttempts: ctx.settings.maxAttempts,
+    resends: 0,
+    status: "pending",
+    credentials: issueCredentials(ctx, send.email, sendIndex, 0, type, ctx.settings.otpLength),
+    retiredLinkTokens: [],
+  };
+}
+
+export function isExpired(request: AuthRequest, now: number): boolean {
+  return now >= request.expiresAt;
+}
+
+/** "pending" | "verified" | "locked" | "expired", as the control API reports it. */
+export function describeStatus(request: AuthRequest, now: number): AuthRequestStatus | "expired" {
+  return request.status === "pending" && isExpired(request, now) ? "expired" : request.status;
+}
+
+/** The magic link emailed for a token: the app's URI with `link_token` appended. */
+export function magicLink(request: AuthRequest): string | undefined {
+  const token = request.credentials.linkToken;
+  if (token === undefined || request.magiclinkAuthUri === undefined) return undefined;
+  const separator = request.magiclinkAuthUri.includes("?") ? "&" : "?";
+  return `${request.magiclinkAuthUri}${separator}link_token=${encodeURIComponent(token)}`;
+}
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 120 ? `${s}s` : `${Math.round(s / 60)}m`;
+}
+
+/** Fails unless the request can still be verified. */
+function assertVerifiable(request: AuthRequest, now: number): void {
+  if (request.status === "verified") {
+    throw new ScalekitError(
+      "FailedPrecondition",
+      ERROR_CODES.authRequestVerified,
+      `auth request "${request.id}" was already verified; codes and magic links are single use. Send a new email to sign in again.`,
+    );
+  }
+  if (request.status === "locked") {
+    throw new ScalekitError(
+      "ResourceExhausted",
+      ERROR_CODES.tooManyAttempts,
+      `auth request "${request.id}" is locked after ${request.attempts} wrong attempts (limit ${request.maxAttempts}). Send a new email.`,
+    );
+  }
+  if (isExpired(request, now)) {
+    throw new ScalekitError(
+      "FailedPrecondition",
+      ERROR_CODES.authRequestExpired,
+      `auth request "${request.id}" expired ${ago(now - request.expiresAt)} ago. Resend or send a new email.`,
+    );
+  }
+}
+
+/** Counts a wrong credential; the attempt that reaches the limit locks the request. */
+function countWrongAttempt(request: AuthRequest): string {
+  request.attempts += 1;
+  const left = request.maxAttempts - request.attempts;
+  if (left <= 0) {
+    request.status = "locked";
+    return "no attempts left: the auth request is now locked";
+  }
+  return `${left} attempt${left === 1 ? "" : "s"} left`;
+}
+
+function verified(request: AuthRequest, now: number): Verification {
+  request.status = "verified";
+  request.verifiedAt = now;
+  return {
+    email: request.email,
+    ...(request.state !== undefined && { state: request.state }),
+    template: request.template,
+    passwordlessType: request.passwordlessType,
+  };
+}
+
+/** Checks an OTP code against its auth request. Mutates attempts and status. */
+export function verifyCode(request: AuthRequest, code: string, now: number): Verification {
+  assertVerifiable(request, now);
+  const expected = request.credentials.code;
+  if (expected === undefined) {
+    throw new ScalekitError(
+      "FailedPrecondition",
+      ERROR_CODES.otpNotIssued,
+      `auth request "${request.id}" was sent as ${request.passwordlessType}, which has no OTP code; verify its link_token instead`,
+    );
+  }
+  if (code !== expected) {
+    const outcome = countWrongAttempt(request);
+    throw new ScalekitError("InvalidArgument", ERROR_CODES.otpInvalid, `invalid code for auth request "${request.id}": ${outcome}`, {
+      field: "code",
+    });
+  }
+  return verified(request, now);
+}
+
+/**
+ * Checks a magic link token. `request` is the auth request the token belongs
+ * to (found by the caller); `givenAuthRequestId` is what the verify call sent.
+ */
+export function verifyLinkToken(
+  request: AuthRequest,
+  linkToken: string,
+  givenAuthRequestId: string | undefined,
+  settings: Pick<Settings, "enforceSameOrigin">,
+  now: number,
+): Verification {
+  if (givenAuthRequestId !== undefined && givenAuthRequestId !== request.id) {
+    throw new ScalekitError(
+      "InvalidArgument",
+      ERROR_CODES.authRequestMismatch,
+      `link_token does not belong to auth request "${givenAuthRequestId}"`,
+      { field: "auth_request_id" },
+    );
+  }
+  if (givenAuthRequestId === undefined && settings.enforceSameOrigin) {
+    throw new ScalekitError(
+      "PermissionDenied",
+      ERROR_CODES.sameOriginRequired,
+      "same-origin enforcement is on: verify the magic link with the auth_request_id returned by send, from the browser that started the sign-in",
+      { field: "auth_request_id" },
+    );
+  }
+  if (request.retiredLinkTokens.includes(linkToken)) {
+    throw new ScalekitError(
+      "InvalidArgument",
+      ERROR_CODES.linkTokenInvalid,
+      `this magic link was replaced by a newer one when auth request "${request.id}" was resent; use the link from the latest email`,
+      { field: "link_token" },
+    );
+  }
+  assertVerifiable(request, now);
+  if (request.credentials.linkToken !== linkToken) {
+    const outcome = countWrongAttempt(request);
+    throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, `invalid link_token for auth request "${request.id}": ${outcome}`, {
+      field: "link_token",
+    });
+  }
+  return verified(request, now);
+}
+
+/**
+ * Resends an auth request: renews its expiry and either keeps its credentials
+ * or, with `newCredentialsOnResend`, issues new ones (the old ones stop working
+ * and the attempt count starts over).
+ */
+export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): AuthRequest {
+  if (request.status === "verified") {
+    throw new ScalekitError(
+      "FailedPrecondition",
+      ERROR_CODES.authRequestVerified,
+      `auth request "${request.id}" was already verified; send a new email instead of resending`,
+    );
+  }
+  if (request.status === "locked") {
+    throw new ScalekitError(
+      "FailedPrecondition",
+      ERROR_CODES.authRequestLocked,
+      `auth request "${request.id}" is locked after too many wrong attempts; send a new email instead of resending`,
+    );
+  }
+  if (request.resends >= ctx.settings.maxResends) {
+    throw new ScalekitError(
+      "ResourceExhausted",
+      ERROR_CODES.resendLimitExceeded,
+      `auth request "${request.id}" was already resent ${request.resends} times (limit ${ctx.settings.maxResends}); send a new email`,
+    );
+  }
+  request.resends += 1;
+  request.expiresAt = ctx.now + request.expiresIn * 1000;
+  if (ctx.settings.newCredentialsOnResend) {
+    const old = request.credentials;
+    if (old.linkToken !== undefined) request.retiredLinkTokens.push(old.linkToken);
+    request.credentials = issueCredentials(
+      ctx,
+      request.email,
+      request.sendIndex,
+      old.generation + 1,
+      request.passwordlessType,
+      old.code?.length ?? ctx.settings.otpLength,
+    );
+    request.attempts = 0;
+  }
+  return request;
+}

@@ -1,0 +1,90 @@
+/**
+ * The one error set of the mock. Every failure a Scalekit call can meet is a
+ * `ScalekitError` carrying a gRPC status name and an error code string; each
+ * transport translates it once (`http/errors.ts`, later `grpc/errors.ts`).
+ */
+
+/** gRPC status codes by name, with their wire numbers. */
+export const GRPC_CODES = {
+  OK: 0,
+  Canceled: 1,
+  Unknown: 2,
+  InvalidArgument: 3,
+  DeadlineExceeded: 4,
+  NotFound: 5,
+  AlreadyExists: 6,
+  PermissionDenied: 7,
+  ResourceExhausted: 8,
+  FailedPrecondition: 9,
+  Aborted: 10,
+  OutOfRange: 11,
+  Unimplemented: 12,
+  Internal: 13,
+  Unavailable: 14,
+  DataLoss: 15,
+  Unauthenticated: 16,
+} as const;
+
+export type GrpcCodeName = keyof typeof GRPC_CODES;
+
+/** Error code strings carried in the ErrorInfo detail (`error_code`). */
+export const ERROR_CODES = {
+  invalidArgument: "INVALID_ARGUMENT",
+  magiclinkAuthUriRequired: "MAGICLINK_AUTH_URI_REQUIRED",
+  templateVariableMissing: "TEMPLATE_VARIABLE_MISSING",
+  authRequestNotFound: "AUTH_REQUEST_NOT_FOUND",
+  authRequestExpired: "AUTH_REQUEST_EXPIRED",
+  authRequestVerified: "AUTH_REQUEST_ALREADY_VERIFIED",
+  authRequestLocked: "AUTH_REQUEST_LOCKED",
+  otpInvalid: "OTP_INVALID",
+  otpNotIssued: "OTP_NOT_ISSUED",
+  linkTokenInvalid: "LINK_TOKEN_INVALID",
+  linkNotIssued: "LINK_NOT_ISSUED",
+  authRequestMismatch: "AUTH_REQUEST_MISMATCH",
+  sameOriginRequired: "SAME_ORIGIN_REQUIRED",
+  tooManyAttempts: "TOO_MANY_ATTEMPTS",
+  resendLimitExceeded: "RESEND_LIMIT_EXCEEDED",
+  unauthenticated: "UNAUTHENTICATED",
+  tokenExpired: "TOKEN_EXPIRED",
+  notFound: "NOT_FOUND",
+  methodNotAllowed: "METHOD_NOT_ALLOWED",
+  unsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE",
+  internal: "INTERNAL",
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/** One failed field rule, as Scalekit's ValidationErrorInfo carries it. */
+export interface FieldViolation {
+  field: string;
+  description: string;
+  /** The rule id, e.g. `string.email`. */
+  constraint: string;
+}
+
+export interface ScalekitErrorOptions {
+  /** The request field at fault, when there is one (`email`, `template_variables["otp"]`). */
+  field?: string;
+  /** Every failed field rule, for validation errors. */
+  violations?: FieldViolation[];
+}
+
+export class ScalekitError extends Error {
+  readonly status: GrpcCodeName;
+  readonly errorCode: ErrorCode;
+  readonly field: string | undefined;
+  readonly violations: FieldViolation[];
+
+  constructor(status: GrpcCodeName, errorCode: ErrorCode, message: string, options: ScalekitErrorOptions = {}) {
+    super(message);
+    this.name = "ScalekitError";
+    this.status = status;
+    this.errorCode = errorCode;
+    this.field = options.field;
+    this.violations = options.violations ?? [];
+  }
+}
+
+export function isScalekitError(error: unknown): error is ScalekitError {
+  return error instanceof ScalekitError;
+}

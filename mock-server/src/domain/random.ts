@@ -1,0 +1,41 @@
+/**
+ * Where the domain gets randomness from. A stream is named by a scope
+ * (environment, email, nth send, purpose): the same seed and scope always give
+ * the same bytes, whatever else happened before.
+ */
+export interface RandomSource {
+  stream(...scope: Array<string | number>): RandomStream;
+}
+
+export interface RandomStream {
+  bytes(count: number): Uint8Array;
+}
+
+const URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** `count` decimal digits, each uniform (rejection sampling, no modulo bias). */
+export function randomDigits(stream: RandomStream, count: number): string {
+  let out = "";
+  while (out.length < count) {
+    for (const byte of stream.bytes(count * 2)) {
+      if (byte < 250 && out.length < count) out += String(byte % 10);
+    }
+  }
+  return out;
+}
+
+/** `count` characters of the URL-safe base64 alphabet. */
+export function randomUrlSafe(stream: RandomStream, count: number): string {
+  let out = "";
+  for (const byte of stream.bytes(count)) out += URL_SAFE[byte & 63];
+  return out;
+}
+
+/** A version-4 shaped UUID. */
+export function randomUuid(stream: RandomStream): string {
+  const b = stream.bytes(16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

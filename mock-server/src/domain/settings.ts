@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { parseDuration } from "./duration.js";
+
+export const PASSWORDLESS_TYPES = ["OTP", "LINK", "LINK_OTP"] as const;
+export type PasswordlessType = (typeof PASSWORDLESS_TYPES)[number];
+
+/** Seconds, given as a number or a duration string such as "5m". */
+const seconds = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    const ms = parseDuration(value, "s");
+    if (ms === undefined || ms % 1000 !== 0) {
+      ctx.addIssue({ code: "custom", message: `expected whole seconds or a duration like "5m", got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return ms / 1000;
+  })
+  .pipe(z.number().int().positive());
+
+/**
+ * Environment settings: the knobs a Scalekit dashboard exposes, plus the limits
+ * the real service does not publish (each listed in docs/deviations.md).
+ * This schema is the one place defaults live.
+ */
+export const settingsSchema = z
+  .object({
+    /** What a send emails: a code, a magic link, or both. */
+    passwordlessType: z.enum(PASSWORDLESS_TYPES).default("OTP"),
+    /** Digits in an OTP code. */
+    otpLength: z.number().int().min(4).max(10).default(6),
+    /** Lifetime of an auth request when the send gives no `expires_in`. */
+    defaultExpiresIn: seconds.default(300),
+    /** Smallest accepted `expires_in`. */
+    minExpiresIn: seconds.default(30),
+    /** Largest accepted `expires_in`. */
+    maxExpiresIn: seconds.default(86_400),
+    /** Wrong codes accepted before the auth request locks. */
+    maxAttempts: z.number().int().min(1).max(1000).default(5),
+    /** Resends allowed per auth request. */
+    maxResends: z.number().int().min(0).max(1000).default(5),
+    /** "Enable new Magic link & OTP credentials on resend". */
+    newCredentialsOnResend: z.boolean().default(false),
+    /** Magic link verify must carry the auth_request_id of the browser that asked. */
+    enforceSameOrigin: z.boolean().default(false),
+    /** Access token lifetime in seconds, measured on the mock clock. */
+    tokenTtl: seconds.default(3_600),
+  })
+  .strict()
+  .superRefine((settings, ctx) => {
+    if (settings.minExpiresIn > settings.maxExpiresIn) {
+      ctx.addIssue({ code: "custom", path: ["minExpiresIn"], message: "minExpiresIn must not exceed maxExpiresIn" });
+    }
+    if (settings.defaultExpiresIn < settings.minExpiresIn || settings.defaultExpiresIn > settings.maxExpiresIn) {
+      ctx.addIssue({ code: "custom", path: ["defaultExpiresIn"], message: "defaultExpiresIn must lie between minExpiresIn and maxExpiresIn" });
+    }
+  });
+
+export type Settings = z.output<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
+
+export function defaultSettings(): Settings {
+  return settingsSchema.parse({});
+}

@@ -1,0 +1,185 @@
+import { ScalekitError, ERROR_CODES, type FieldViolation } from "./errors.js";
+import type { PasswordlessType, Settings } from "./settings.js";
+
+export const TEMPLATE_TYPES = ["UNSPECIFIED", "SIGNIN", "SIGNUP"] as const;
+export type TemplateName = (typeof TEMPLATE_TYPES)[number];
+
+/** Names the mock fills in itself; a caller may not supply them. */
+export const RESERVED_TEMPLATE_VARIABLES = ["otp", "expiry_time_relative", "link", "expire_time", "expiry_time"] as const;
+
+export const LIMITS = {
+  emailMaxLength: 320,
+  magiclinkAuthUriMaxLength: 1000,
+  stateMaxLength: 1000,
+  templateVariablesMaxPairs: 30,
+  templateVariableKeyMinLength: 2,
+  templateVariableKeyMaxLength: 25,
+  templateVariableValueMaxLength: 256,
+  codeMaxLength: 20,
+  linkTokenMaxLength: 100,
+  authRequestIdMaxLength: 200,
+} as const;
+
+/** A send request after transport decoding (field names and types settled). */
+export interface SendInput {
+  email: string;
+  /** An enum name, or a number when the caller sent one the enum does not define. */
+  template?: TemplateName | number;
+  magiclinkAuthUri?: string;
+  state?: string;
+  expiresIn?: number;
+  templateVariables: Record<string, string>;
+}
+
+export interface VerifyInput {
+  code?: string;
+  linkToken?: string;
+  authRequestId?: string;
+}
+
+export interface ResendInput {
+  authRequestId: string;
+}
+
+/** A send request that passed every rule; `template` is settled. */
+export interface ValidSend {
+  email: string;
+  template: Exclude<TemplateName, "UNSPECIFIED">;
+  magiclinkAuthUri?: string;
+  state?: string;
+  expiresIn: number;
+  templateVariables: Record<string, string>;
+}
+
+type Violation = FieldViolation;
+
+// The HTML5 definition of a valid email address, which buf.validate's
+// `string.email` rule also uses.
+const EMAIL = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+/** Length in characters (code points), as buf.validate counts. */
+function length(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
+function checkLength(out: Violation[], field: string, value: string, min: number, max: number): void {
+  const n = length(value);
+  if (n < min) out.push({ field, constraint: "string.min_len", description: `value length must be at least ${min} characters` });
+  else if (n > max) out.push({ field, constraint: "string.max_len", description: `value length must be at most ${max} characters` });
+}
+
+function fail(violations: Violation[]): never {
+  const first = violations[0]!;
+  const text = violations.map((v) => `${v.field}: ${v.description} [${v.constraint}]`).join("; ");
+  throw new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, `validation error: ${text}`, {
+    field: first.field,
+    violations,
+  });
+}
+
+/**
+ * Applies the rules of SendPasswordlessRequest: those the SDK's descriptor
+ * carries, plus the environment's own (expiry bounds, magic link URI).
+ */
+export function validateSend(input: SendInput, settings: Settings): ValidSend {
+  const violations: Violation[] = [];
+
+  if (input.email === "") {
+    violations.push({ field: "email", constraint: "required", description: "value is required" });
+  } else if (length(input.email) > LIMITS.emailMaxLength) {
+    checkLength(violations, "email", input.email, 1, LIMITS.emailMaxLength);
+  } else if (!EMAIL.test(input.email) || input.email.split("@")[0]!.length > 64) {
+    violations.push({ field: "email", constraint: "string.email", description: "value must be a valid email address" });
+  }
+
+  if (input.template !== undefined && !TEMPLATE_TYPES.includes(input.template as TemplateName)) {
+    violations.push({ field: "template", constraint: "enum.defined_only", description: "value must be one of the defined enum values" });
+  }
+  if (input.magiclinkAuthUri !== undefined) {
+    checkLength(violations, "magiclink_auth_uri", input.magiclinkAuthUri, 1, LIMITS.magiclinkAuthUriMaxLength);
+  }
+  if (input.state !== undefined) checkLength(violations, "state", input.state, 1, LIMITS.stateMaxLength);
+
+  if (input.expiresIn !== undefined && (input.expiresIn < settings.minExpiresIn || input.expiresIn > settings.maxExpiresIn)) {
+    violations.push({
+      field: "expires_in",
+      constraint: "uint32.gte_lte",
+      description: `value must be greater than or equal to ${settings.minExpiresIn} and less than or equal to ${settings.maxExpiresIn}`,
+    });
+  }
+
+  const pairs = Object.entries(input.templateVariables);
+  if (pairs.length > LIMITS.templateVariablesMaxPairs) {
+    violations.push({
+      field: "template_variables",
+      constraint: "map.max_pairs",
+      description: `map must be at most ${LIMITS.templateVariablesMaxPairs} entries`,
+    });
+  }
+  for (const [key, value] of pairs) {
+    const field = `template_variables[${JSON.stringify(key)}]`;
+    checkLength(violations, field, key, LIMITS.templateVariableKeyMinLength, LIMITS.templateVariableKeyMaxLength);
+    if (length(value) > LIMITS.templateVariableValueMaxLength) {
+      violations.push({ field, constraint: "string.max_len", description: `value length must be at most ${LIMITS.templateVariableValueMaxLength} characters` });
+    }
+    if ((RESERVED_TEMPLATE_VARIABLES as readonly string[]).includes(key)) {
+      violations.push({
+        field,
+        constraint: "template_variables.reserved",
+        description: `"${key}" is reserved and filled in by Scalekit; reserved names: ${RESERVED_TEMPLATE_VARIABLES.join(", ")}`,
+      });
+    }
+  }
+
+  if (violations.length > 0) fail(violations);
+
+  if (needsLink(settings.passwordlessType) && input.magiclinkAuthUri === undefined) {
+    throw new ScalekitError(
+      "InvalidArgument",
+      ERROR_CODES.magiclinkAuthUriRequired,
+      `magiclink_auth_uri is required when the passwordless type is ${settings.passwordlessType}: give the URL of your app's magic link callback`,
+      { field: "magiclink_auth_uri" },
+    );
+  }
+
+  const template = input.template === undefined || input.template === "UNSPECIFIED" ? "SIGNIN" : (input.template as "SIGNIN" | "SIGNUP");
+  return {
+    email: input.email,
+    template,
+    ...(input.magiclinkAuthUri !== undefined && { magiclinkAuthUri: input.magiclinkAuthUri }),
+    ...(input.state !== undefined && { state: input.state }),
+    expiresIn: input.expiresIn ?? settings.defaultExpiresIn,
+    templateVariables: { ...input.templateVariables },
+  };
+}
+
+export function validateVerify(input: VerifyInput): void {
+  const violations: Violation[] = [];
+  if (input.code === undefined && input.linkToken === undefined) {
+    violations.push({ field: "auth_credential", constraint: "required", description: "exactly one of code or link_token is required" });
+  }
+  if (input.code !== undefined) checkLength(violations, "code", input.code, 1, LIMITS.codeMaxLength);
+  if (input.linkToken !== undefined) checkLength(violations, "link_token", input.linkToken, 1, LIMITS.linkTokenMaxLength);
+  if (input.authRequestId !== undefined) checkLength(violations, "auth_request_id", input.authRequestId, 0, LIMITS.authRequestIdMaxLength);
+  if (input.code !== undefined && !input.authRequestId) {
+    violations.push({ field: "auth_request_id", constraint: "required", description: "value is required when verifying a code" });
+  }
+  if (violations.length > 0) fail(violations);
+}
+
+export function validateResend(input: ResendInput): void {
+  const violations: Violation[] = [];
+  if (input.authRequestId === "") violations.push({ field: "auth_request_id", constraint: "required", description: "value is required" });
+  else checkLength(violations, "auth_request_id", input.authRequestId, 1, LIMITS.authRequestIdMaxLength);
+  if (violations.length > 0) fail(violations);
+}
+
+export function needsLink(type: PasswordlessType): boolean {
+  return type === "LINK" || type === "LINK_OTP";
+}
+
+export function needsCode(type: PasswordlessType): boolean {
+  return type === "OTP" || type === "LINK_OTP";
+}

@@ -1,0 +1,40 @@
+import { Hono } from "hono";
+import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
+import { authRoutes } from "./auth-routes.js";
+import { controlRoutes } from "./control-routes.js";
+import type { HttpDeps } from "./deps.js";
+import { ControlError, controlError, gatewayError, internalError } from "./errors.js";
+import { scalekitRoutes } from "./scalekit-routes.js";
+
+export const CONTROL_PREFIX = "/_mock/v1";
+
+const isControlPath = (path: string) => path === "/_mock" || path.startsWith("/_mock/");
+
+/** Every HTTP surface on one Hono app: Scalekit REST, OAuth, control API. */
+export function createHttpApp(deps: HttpDeps): Hono {
+  const app = new Hono();
+
+  app.route("/api/v1/passwordless/email", scalekitRoutes(deps));
+  app.route("/", authRoutes(deps));
+  app.route(CONTROL_PREFIX, controlRoutes(deps, () => deps.environments.default));
+
+  app.notFound((c) => {
+    if (isControlPath(c.req.path)) {
+      return controlError(c, new ControlError(404, "NOT_FOUND", `no control route ${c.req.method} ${c.req.path}; see the README for the control API`));
+    }
+    return gatewayError(c, new ScalekitError("NotFound", ERROR_CODES.notFound, "Not Found"));
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof ControlError) return controlError(c, error);
+    if (error instanceof ScalekitError) {
+      if (isControlPath(c.req.path)) return controlError(c, new ControlError(400, error.errorCode, error.message));
+      return gatewayError(c, error);
+    }
+    console.error(`scalekit-mock: unexpected error on ${c.req.method} ${c.req.path}:`, error);
+    if (isControlPath(c.req.path)) return controlError(c, new ControlError(500, "INTERNAL", internalError().message));
+    return gatewayError(c, internalError());
+  });
+
+  return app;
+}

@@ -1,0 +1,103 @@
+import { Hono, type Context } from "hono";
+import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
+import type { Verification } from "../domain/auth-request.js";
+import { TEMPLATE_TYPES, type ResendInput, type SendInput, type VerifyInput } from "../domain/validation.js";
+import type { SendResult } from "../services/passwordless.js";
+import type { Environment } from "../state/environment.js";
+import { BodyError, readJson } from "./body.js";
+import type { HttpDeps } from "./deps.js";
+import { decodeMessage, type FieldSpec } from "./protojson.js";
+
+const SEND_FIELDS: FieldSpec[] = [
+  { name: "email", kind: { type: "string" } },
+  { name: "template", kind: { type: "enum", values: TEMPLATE_TYPES } },
+  { name: "magiclink_auth_uri", kind: { type: "string" } },
+  { name: "state", kind: { type: "string" } },
+  { name: "expires_in", kind: { type: "uint32" } },
+  { name: "template_variables", kind: { type: "map" } },
+];
+const VERIFY_FIELDS: FieldSpec[] = [
+  { name: "code", kind: { type: "string" } },
+  { name: "link_token", kind: { type: "string" } },
+  { name: "auth_request_id", kind: { type: "string" } },
+];
+const RESEND_FIELDS: FieldSpec[] = [{ name: "auth_request_id", kind: { type: "string" } }];
+
+/** SendPasswordlessResponse in protobuf JSON: int64 as a string, enum by name. */
+export function sendResponseJson(result: SendResult) {
+  return {
+    auth_request_id: result.authRequestId,
+    expires_at: String(Math.floor(result.expiresAt / 1000)),
+    expires_in: result.expiresIn,
+    passwordless_type: result.passwordlessType,
+  };
+}
+
+export function verifyResponseJson(result: Verification) {
+  return {
+    email: result.email,
+    ...(result.state !== undefined && { state: result.state }),
+    template: result.template,
+    passwordless_type: result.passwordlessType,
+  };
+}
+
+function bodyError(error: unknown): never {
+  if (error instanceof BodyError) throw new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, error.message);
+  throw error;
+}
+
+/** Decodes the body, then authenticates: the order grpc-gateway runs them in. */
+async function decodeAndAuthenticate(c: Context, deps: HttpDeps, fields: FieldSpec[]) {
+  const body = await readJson(c).catch(bodyError);
+  const decoded = decodeMessage(body, fields);
+  if (decoded.ignored.length > 0) c.header("x-scalekit-mock-ignored-fields", decoded.ignored.join(","));
+  const env: Environment = await deps.tokens.authenticate(c.req.header("authorization"), (id) => deps.environments.byClientId(id));
+  return { fields: decoded.fields, env };
+}
+
+/** The REST transcoding of PasswordlessService (grpc-gateway style). */
+export function scalekitRoutes(deps: HttpDeps): Hono {
+  const app = new Hono();
+
+  app.post("/send", async (c) => {
+    const { fields, env } = await decodeAndAuthenticate(c, deps, SEND_FIELDS);
+    const input: SendInput = {
+      email: (fields.email as string | undefined) ?? "",
+      ...(fields.template !== undefined && { template: fields.template as SendInput["template"] }),
+      ...(fields.magiclink_auth_uri !== undefined && { magiclinkAuthUri: fields.magiclink_auth_uri as string }),
+      ...(fields.state !== undefined && { state: fields.state as string }),
+      ...(fields.expires_in !== undefined && { expiresIn: fields.expires_in as number }),
+      templateVariables: (fields.template_variables as Record<string, string> | undefined) ?? {},
+    };
+    return c.json(sendResponseJson(deps.passwordless.send(env, input)));
+  });
+
+  app.post("/resend", async (c) => {
+    const { fields, env } = await decodeAndAuthenticate(c, deps, RESEND_FIELDS);
+    const input: ResendInput = { authRequestId: (fields.auth_request_id as string | undefined) ?? "" };
+    return c.json(sendResponseJson(deps.passwordless.resend(env, input)));
+  });
+
+  app.post("/verify", async (c) => {
+    const { fields, env } = await decodeAndAuthenticate(c, deps, VERIFY_FIELDS);
+    if (fields.code !== undefined && fields.link_token !== undefined) {
+      throw new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, "invalid request body: oneof auth_credential is already set (give code or link_token, not both)", {
+        field: "link_token",
+      });
+    }
+    const input: VerifyInput = {
+      ...(fields.code !== undefined && { code: fields.code as string }),
+      ...(fields.link_token !== undefined && { linkToken: fields.link_token as string }),
+      ...(fields.auth_request_id !== undefined && { authRequestId: fields.auth_request_id as string }),
+    };
+    return c.json(verifyResponseJson(deps.passwordless.verify(env, input)));
+  });
+
+  app.all("/:operation{send|resend|verify}", (c) => {
+    c.header("allow", "POST");
+    return c.json({ code: 12, message: "Method Not Allowed", details: [] }, 405);
+  });
+
+  return app;
+}

@@ -1,0 +1,70 @@
+import type { CapturedEmail } from "./email.js";
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** RFC 5322 date in UTC, e.g. "Sat, 28 Nov 2026 10:00:00 +0000". */
+export function rfc5322Date(epochMs: number): string {
+  const d = new Date(epochMs);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+/** RFC 2047 encoded word when the header is not plain ASCII. */
+function encodeHeader(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, "utf8").toString("base64")}?=`;
+}
+
+/** Quoted-printable body (RFC 2045), lines at most 76 characters. */
+export function quotedPrintable(text: string): string {
+  const lines = text.replace(/\r?\n/g, "\n").split("\n");
+  return lines
+    .map((line) => {
+      let encoded = "";
+      for (const byte of Buffer.from(line, "utf8")) {
+        const printable = (byte >= 33 && byte <= 126 && byte !== 61) || byte === 32 || byte === 9;
+        encoded += printable ? String.fromCharCode(byte) : `=${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+      }
+      encoded = encoded.replace(/[ \t]$/, (ch) => `=${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+      const out: string[] = [];
+      while (encoded.length > 76) {
+        let cut = 75;
+        // Do not split an =XX escape.
+        const escape = encoded.lastIndexOf("=", cut);
+        if (escape > cut - 3) cut = escape;
+        out.push(encoded.slice(0, cut) + "=");
+        encoded = encoded.slice(cut);
+      }
+      out.push(encoded);
+      return out.join("\r\n");
+    })
+    .join("\r\n");
+}
+
+/** The email as an RFC 5322 message (multipart/alternative: text, then HTML). */
+export function toEml(email: CapturedEmail): string {
+  const boundary = `=_scalekit-mock_${email.id}`;
+  return [
+    `Message-ID: <${email.id}@scalekit-mock.test>`,
+    `Date: ${rfc5322Date(email.date)}`,
+    `From: ${encodeHeader(email.from)}`,
+    `To: ${email.to}`,
+    `Subject: ${encodeHeader(email.subject)}`,
+    "MIME-Version: 1.0",
+    `X-Scalekit-Auth-Request-Id: ${email.authRequestId}`,
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    "",
+    `--${boundary}`,
+    "Content-Type: text/plain; charset=utf-8",
+    "Content-Transfer-Encoding: quoted-printable",
+    "",
+    quotedPrintable(email.text),
+    `--${boundary}`,
+    "Content-Type: text/html; charset=utf-8",
+    "Content-Transfer-Encoding: quoted-printable",
+    "",
+    quotedPrintable(email.html),
+    `--${boundary}--`,
+    "",
+  ].join("\r\n");
+}

@@ -1,0 +1,101 @@
+import {
+  addressKey,
+  openAuthRequest,
+  resendAuthRequest,
+  verifyCode,
+  verifyLinkToken,
+  type AuthRequest,
+  type RequestContext,
+  type Verification,
+} from "../domain/auth-request.js";
+import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
+import { randomUrlSafe } from "../domain/random.js";
+import type { PasswordlessType } from "../domain/settings.js";
+import { validateResend, validateSend, validateVerify, type ResendInput, type SendInput, type VerifyInput } from "../domain/validation.js";
+import { assertTemplateVariables, composeEmail } from "../mail/email.js";
+import type { TemplateSet } from "../mail/templates.js";
+import type { Environment } from "../state/environment.js";
+
+export interface SendResult {
+  authRequestId: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  /** Seconds. */
+  expiresIn: number;
+  passwordlessType: PasswordlessType;
+}
+
+function context(env: Environment): RequestContext {
+  return { environmentId: env.id, settings: env.settings, random: env.random, now: env.clock.now() };
+}
+
+function sendResult(request: AuthRequest): SendResult {
+  return {
+    authRequestId: request.id,
+    expiresAt: request.expiresAt,
+    expiresIn: request.expiresIn,
+    passwordlessType: request.passwordlessType,
+  };
+}
+
+function notFound(id: string): ScalekitError {
+  return new ScalekitError("NotFound", ERROR_CODES.authRequestNotFound, `auth request "${id}" not found in this environment`, {
+    field: "auth_request_id",
+  });
+}
+
+/**
+ * Send, resend and verify, whatever the transport. REST and gRPC both call
+ * this, so they behave the same by construction.
+ */
+export class PasswordlessService {
+  readonly #templates: TemplateSet;
+
+  constructor(templates: TemplateSet) {
+    this.#templates = templates;
+  }
+
+  send(env: Environment, input: SendInput): SendResult {
+    const valid = validateSend(input, env.settings);
+    assertTemplateVariables(this.#templates, valid.template, valid.templateVariables);
+    const request = openAuthRequest(context(env), valid, env.nextSendIndex(valid.email));
+    env.saveAuthRequest(request);
+    this.#deliver(env, request, "send");
+    return sendResult(request);
+  }
+
+  resend(env: Environment, input: ResendInput): SendResult {
+    validateResend(input);
+    const request = env.authRequest(input.authRequestId);
+    if (request === undefined) throw notFound(input.authRequestId);
+    resendAuthRequest(context(env), request);
+    env.saveAuthRequest(request);
+    this.#deliver(env, request, "resend");
+    return sendResult(request);
+  }
+
+  verify(env: Environment, input: VerifyInput): Verification {
+    validateVerify(input);
+    const now = env.clock.now();
+    if (input.code !== undefined) {
+      const request = env.authRequest(input.authRequestId!);
+      if (request === undefined) throw notFound(input.authRequestId!);
+      return verifyCode(request, input.code, now);
+    }
+    const token = input.linkToken!;
+    const request =
+      env.authRequestByLinkToken(token) ?? (input.authRequestId === undefined ? undefined : env.authRequest(input.authRequestId));
+    if (request === undefined) {
+      if (input.authRequestId !== undefined) throw notFound(input.authRequestId);
+      throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, "link_token is not valid: no magic link was issued with this token", {
+        field: "link_token",
+      });
+    }
+    return verifyLinkToken(request, token, input.authRequestId, env.settings, now);
+  }
+
+  #deliver(env: Environment, request: AuthRequest, kind: "send" | "resend"): void {
+    const id = randomUrlSafe(env.random.stream(env.id, addressKey(request.email), request.sendIndex, "email", request.resends), 22);
+    env.inbox.capture(composeEmail(this.#templates, request, { id, kind, now: env.clock.now() }));
+  }
+}

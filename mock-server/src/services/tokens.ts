@@ -1,0 +1,118 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { calculateJwkThumbprint, errors as joseErrors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type CryptoKey } from "jose";
+import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
+import { randomUrlSafe } from "../domain/random.js";
+import type { Environment } from "../state/environment.js";
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: "Bearer";
+  /** Seconds. */
+  expires_in: number;
+  scope: string;
+}
+
+/** Compares two secrets in time that does not depend on where they differ. */
+export function secretsEqual(a: string, b: string): boolean {
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+function unauthenticated(message: string, code: string = ERROR_CODES.unauthenticated): ScalekitError {
+  return new ScalekitError("Unauthenticated", code as typeof ERROR_CODES.unauthenticated, message);
+}
+
+/**
+ * Issues and checks RS256 access tokens for the client credentials grant.
+ * The key pair is generated when the server starts (tokens are the one output
+ * that differs between runs with the same seed).
+ */
+export class TokenService {
+  readonly #privateKey: CryptoKey;
+  readonly #publicKey: CryptoKey;
+  readonly #jwk: JWK;
+  readonly #issuer: () => string;
+  readonly #issued = new Map<string, number>();
+
+  private constructor(privateKey: CryptoKey, publicKey: CryptoKey, jwk: JWK, issuer: () => string) {
+    this.#privateKey = privateKey;
+    this.#publicKey = publicKey;
+    this.#jwk = jwk;
+    this.#issuer = issuer;
+  }
+
+  static async create(issuer: () => string): Promise<TokenService> {
+    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+    const jwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(jwk);
+    return new TokenService(privateKey, publicKey, { ...jwk, kid, alg: "RS256", use: "sig" }, issuer);
+  }
+
+  /** The JWKS served at `/keys`. */
+  jwks(): { keys: JWK[] } {
+    return { keys: [this.#jwk] };
+  }
+
+  /** How many tokens an environment has been issued since start or reset. */
+  issuedCount(env: Environment): number {
+    return this.#issued.get(env.id) ?? 0;
+  }
+
+  forgetIssued(env: Environment): void {
+    this.#issued.delete(env.id);
+  }
+
+  async issue(env: Environment): Promise<TokenResponse> {
+    const n = (this.#issued.get(env.id) ?? 0) + 1;
+    this.#issued.set(env.id, n);
+    const nowSeconds = Math.floor(env.clock.now() / 1000);
+    const ttl = env.settings.tokenTtl;
+    const accessToken = await new SignJWT({ client_id: env.clientId, environment_id: env.id })
+      .setProtectedHeader({ alg: "RS256", kid: this.#jwk.kid!, typ: "JWT" })
+      .setIssuer(this.#issuer())
+      .setSubject(env.clientId)
+      .setAudience([env.clientId])
+      .setJti(`tkn_${randomUrlSafe(env.random.stream(env.id, "token", n), 24)}`)
+      .setIssuedAt(nowSeconds)
+      .setNotBefore(nowSeconds)
+      .setExpirationTime(nowSeconds + ttl)
+      .sign(this.#privateKey);
+    return { access_token: accessToken, token_type: "Bearer", expires_in: ttl, scope: "" };
+  }
+
+  /**
+   * Checks a bearer token and returns the environment it was issued for.
+   * Expiry is judged on that environment's clock.
+   */
+  async authenticate(authorization: string | undefined, findEnvironment: (clientId: string) => Environment | undefined): Promise<Environment> {
+    if (!authorization) {
+      throw unauthenticated("missing bearer token: call POST /oauth/token with your client credentials and send Authorization: Bearer <access_token>");
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw unauthenticated("the authorization header must be \"Bearer <access_token>\"");
+    const token = match[1]!;
+    let clientId: string;
+    try {
+      const [, payload] = token.split(".");
+      clientId = String(JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8")).client_id ?? "");
+    } catch {
+      throw unauthenticated("invalid access token: not a JWT");
+    }
+    const env = findEnvironment(clientId);
+    if (env === undefined) throw unauthenticated("invalid access token: it was not issued by this mock");
+    try {
+      await jwtVerify(token, this.#publicKey, {
+        algorithms: ["RS256"],
+        issuer: this.#issuer(),
+        audience: env.clientId,
+        currentDate: new Date(env.clock.now()),
+      });
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) {
+        throw unauthenticated("access token expired: fetch a new one from POST /oauth/token", ERROR_CODES.tokenExpired);
+      }
+      throw unauthenticated(`invalid access token: ${error instanceof Error ? error.message : "verification failed"}`);
+    }
+    return env;
+  }
+}
