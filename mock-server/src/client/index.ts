@@ -1,0 +1,142 @@
+/**
+ * A typed client of the mock's control API (`/_mock/v1`), for tests that
+ * talk to a mock in another process or container. Needs only `fetch`.
+ */
+import type { Settings, SettingsInput } from "../domain/settings.js";
+import type { authRequestJson, clockJson, emailJson } from "../http/views.js";
+
+export type EmailSummary = ReturnType<typeof emailJson> & { html?: never; text?: never };
+export type Email = ReturnType<typeof emailJson> & { html: string; text: string };
+export type AuthRequestView = ReturnType<typeof authRequestJson>;
+export type ClockView = ReturnType<typeof clockJson>;
+export type { Settings, SettingsInput };
+
+export interface OtpView {
+  code?: string;
+  link?: string;
+  link_token?: string;
+  auth_request_id: string;
+  template: "SIGNIN" | "SIGNUP";
+  expires_at: string;
+  seq: number;
+  email_id: string;
+}
+
+export interface EmailQuery {
+  to?: string;
+  authRequestId?: string;
+  /** Only emails with a greater `seq`. */
+  after?: number;
+}
+
+export interface WaitQuery {
+  /** A duration such as "5s" (a bare number is seconds). Default "5s". */
+  wait?: string | number;
+  after?: number;
+  authRequestId?: string;
+}
+
+/** An error answered by the mock; `message` is the server's. */
+export class MockApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown[];
+
+  constructor(status: number, code: string, message: string, details: unknown[] = []) {
+    super(message);
+    this.name = "MockApiError";
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface ClientOptions {
+  fetch?: typeof fetch;
+}
+
+export class ScalekitMockClient {
+  readonly baseUrl: string;
+  readonly #fetch: typeof fetch;
+
+  constructor(baseUrl: string, options: ClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  async #call<T>(method: string, path: string, query: Record<string, string | number | undefined> = {}, body?: unknown): Promise<T> {
+    const url = new URL(`${this.baseUrl}/_mock/v1${path}`);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    const response = await this.#fetch(url, {
+      method,
+      ...(body !== undefined && { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const json: unknown = text === "" ? undefined : JSON.parse(text);
+    if (!response.ok) {
+      const error = (json as { error?: { code?: string; message?: string; details?: unknown[] } } | undefined)?.error;
+      throw new MockApiError(response.status, error?.code ?? "UNKNOWN", error?.message ?? `${method} ${path} failed with HTTP ${response.status}`, error?.details);
+    }
+    return json as T;
+  }
+
+  readonly inbox = {
+    list: (query: EmailQuery & { limit?: number } = {}) =>
+      this.#call<{ count: number; emails: EmailSummary[] }>("GET", "/emails", {
+        to: query.to,
+        auth_request_id: query.authRequestId,
+        after: query.after,
+        limit: query.limit,
+      }).then((r) => r.emails),
+    latest: (query: EmailQuery & { wait?: string | number } = {}) =>
+      this.#call<Email>("GET", "/emails/latest", { to: query.to, auth_request_id: query.authRequestId, after: query.after, wait: query.wait }),
+    get: (id: string) => this.#call<Email>("GET", `/emails/${encodeURIComponent(id)}`),
+    clear: () => this.#call<{ deleted: number }>("DELETE", "/emails").then((r) => r.deleted),
+    /** The newest working OTP sent to `email`, waiting up to `wait` for it. */
+    waitForOtp: (email: string, query: WaitQuery = {}) => this.#otp(email, query, "code"),
+    /** The newest working magic link sent to `email`, waiting up to `wait` for it. */
+    waitForLink: (email: string, query: WaitQuery = {}) => this.#otp(email, query, "link"),
+  };
+
+  async #otp<K extends "code" | "link">(email: string, query: WaitQuery, want: K): Promise<OtpView & Required<Pick<OtpView, K>>> {
+    const found = await this.#call<OtpView>("GET", "/otp", {
+      email,
+      wait: query.wait ?? "5s",
+      after: query.after,
+      auth_request_id: query.authRequestId,
+    });
+    if (found[want] === undefined) {
+      throw new MockApiError(404, "NOT_FOUND", `the newest email to ${email} carries no ${want === "code" ? "OTP code" : "magic link"}; check the passwordless type`);
+    }
+    return found as OtpView & Required<Pick<OtpView, K>>;
+  }
+
+  readonly clock = {
+    now: () => this.#call<ClockView>("GET", "/clock"),
+    /** `by`: a duration such as "5m" or "-30s", or milliseconds. */
+    advance: (by: string | number) => this.#call<ClockView>("POST", "/clock", {}, { advance: by }),
+    set: (to: Date | string | number) => this.#call<ClockView>("POST", "/clock", {}, { set: to instanceof Date ? to.toISOString() : to }),
+    freeze: () => this.#call<ClockView>("POST", "/clock", {}, { freeze: true }),
+    unfreeze: () => this.#call<ClockView>("POST", "/clock", {}, { freeze: false }),
+    reset: () => this.#call<ClockView>("DELETE", "/clock"),
+  };
+
+  readonly settings = {
+    get: () => this.#call<Settings>("GET", "/settings"),
+    update: (patch: SettingsInput) => this.#call<Settings>("PUT", "/settings", {}, patch),
+  };
+
+  readonly authRequests = {
+    list: (email?: string) =>
+      this.#call<{ count: number; auth_requests: AuthRequestView[] }>("GET", "/auth-requests", { email }).then((r) => r.auth_requests),
+    get: (id: string) => this.#call<AuthRequestView>("GET", `/auth-requests/${encodeURIComponent(id)}`),
+  };
+
+  health(): Promise<{ status: "ok"; name: string; version: string }> {
+    return this.#call("GET", "/health");
+  }
+
+  reset(): Promise<{ status: "reset"; environment_id: string }> {
+    return this.#call("POST", "/reset");
+  }
+}

@@ -1,0 +1,234 @@
+import { describe, expect, it } from "vitest";
+import { SeededRandom } from "../random.js";
+import {
+  describeStatus,
+  issueCredentials,
+  magicLink,
+  openAuthRequest,
+  resendAuthRequest,
+  verifyCode,
+  verifyLinkToken,
+  type AuthRequest,
+  type RequestContext,
+} from "./auth-request.js";
+import { ScalekitError } from "./errors.js";
+import { defaultSettings, type Settings } from "./settings.js";
+import { validateSend } from "./validation.js";
+
+const T0 = Date.UTC(2026, 0, 1);
+
+function ctx(overrides: Partial<Settings> = {}, now = T0): RequestContext {
+  return { environmentId: "env", settings: { ...defaultSettings(), ...overrides }, random: new SeededRandom("seed"), now };
+}
+
+function open(overrides: Partial<Settings> = {}, send: Record<string, unknown> = {}, sendIndex = 1): AuthRequest {
+  const c = ctx(overrides);
+  const valid = validateSend(
+    { email: "ana@example.com", templateVariables: {}, magiclinkAuthUri: "https://app.test/cb", state: "st", ...send },
+    c.settings,
+  );
+  return openAuthRequest(c, valid, sendIndex);
+}
+
+function failure(fn: () => unknown): ScalekitError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ScalekitError) return error;
+    throw error;
+  }
+  throw new Error("expected a ScalekitError");
+}
+
+describe("issuing credentials", () => {
+  it("gives an OTP request a 6-digit code and no link", () => {
+    const request = open();
+    expect(request.credentials.code).toMatch(/^\d{6}$/);
+    expect(request.credentials.linkToken).toBeUndefined();
+    expect(magicLink(request)).toBeUndefined();
+  });
+
+  it("honours otpLength", () => {
+    expect(open({ otpLength: 8 }).credentials.code).toMatch(/^\d{8}$/);
+  });
+
+  it("gives a LINK request a <uuid>_l token and no code", () => {
+    const request = open({ passwordlessType: "LINK" });
+    expect(request.credentials.code).toBeUndefined();
+    expect(request.credentials.linkToken).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}_l$/);
+    expect(magicLink(request)).toBe(`https://app.test/cb?link_token=${request.credentials.linkToken}`);
+  });
+
+  it("appends link_token with & when the URI already has a query", () => {
+    const request = open({ passwordlessType: "LINK" }, { magiclinkAuthUri: "https://app.test/cb?next=%2Fhome" });
+    expect(magicLink(request)).toBe(`https://app.test/cb?next=%2Fhome&link_token=${request.credentials.linkToken}`);
+  });
+
+  it("gives a LINK_OTP request both", () => {
+    const request = open({ passwordlessType: "LINK_OTP" });
+    expect(request.credentials.code).toMatch(/^\d{6}$/);
+    expect(request.credentials.linkToken).toMatch(/_l$/);
+  });
+
+  it("derives ids and credentials from environment, address and nth send only", () => {
+    const a = open({ passwordlessType: "LINK_OTP" });
+    const b = open({ passwordlessType: "LINK_OTP" });
+    expect(b.id).toBe(a.id);
+    expect(b.credentials).toEqual(a.credentials);
+    expect(a.id).toMatch(/^[A-Za-z0-9_-]{50}$/);
+    const second = open({ passwordlessType: "LINK_OTP" }, {}, 2);
+    expect(second.id).not.toBe(a.id);
+    expect(second.credentials.code).not.toBe(a.credentials.code);
+    const otherEnv = issueCredentials({ environmentId: "other", random: new SeededRandom("seed") }, "ana@example.com", 1, 0, "LINK_OTP", 6);
+    expect(otherEnv.linkToken).not.toBe(a.credentials.linkToken);
+    const sameAddressOtherCase = issueCredentials({ environmentId: "env", random: new SeededRandom("seed") }, "ANA@example.com", 1, 0, "LINK_OTP", 6);
+    expect(sameAddressOtherCase).toEqual(a.credentials);
+  });
+
+  it("expires expires_in seconds after the send, default 300", () => {
+    expect(open().expiresAt).toBe(T0 + 300_000);
+    expect(open({}, { expiresIn: 60 }).expiresAt).toBe(T0 + 60_000);
+  });
+});
+
+describe("verifying a code", () => {
+  it("returns who was verified, with state and template", () => {
+    const request = open({}, { template: "SIGNUP" });
+    expect(verifyCode(request, request.credentials.code!, T0 + 1000)).toEqual({
+      email: "ana@example.com",
+      state: "st",
+      template: "SIGNUP",
+      passwordlessType: "OTP",
+    });
+    expect(request.status).toBe("verified");
+  });
+
+  it("is single use", () => {
+    const request = open();
+    verifyCode(request, request.credentials.code!, T0);
+    const error = failure(() => verifyCode(request, request.credentials.code!, T0));
+    expect([error.status, error.errorCode]).toEqual(["FailedPrecondition", "AUTH_REQUEST_ALREADY_VERIFIED"]);
+  });
+
+  it("counts a wrong code and keeps the request usable until the limit", () => {
+    const request = open({ maxAttempts: 3 });
+    const error = failure(() => verifyCode(request, "000000x", T0));
+    expect([error.status, error.errorCode]).toEqual(["InvalidArgument", "OTP_INVALID"]);
+    expect(error.message).toContain("2 attempts left");
+    expect(request.attempts).toBe(1);
+    expect(verifyCode(request, request.credentials.code!, T0).email).toBe("ana@example.com");
+  });
+
+  it("locks the request at the attempt limit, even against the right code", () => {
+    const request = open({ maxAttempts: 2 });
+    failure(() => verifyCode(request, "bad", T0));
+    expect(failure(() => verifyCode(request, "bad", T0)).message).toContain("locked");
+    expect(request.status).toBe("locked");
+    const error = failure(() => verifyCode(request, request.credentials.code!, T0));
+    expect([error.status, error.errorCode]).toEqual(["ResourceExhausted", "TOO_MANY_ATTEMPTS"]);
+  });
+
+  it("allows 5 wrong attempts by default", () => {
+    const request = open();
+    for (let i = 0; i < 4; i++) failure(() => verifyCode(request, "bad", T0));
+    expect(request.status).toBe("pending");
+    failure(() => verifyCode(request, "bad", T0));
+    expect(request.status).toBe("locked");
+  });
+
+  it("fails once the request has expired", () => {
+    const request = open();
+    expect(describeStatus(request, T0 + 299_999)).toBe("pending");
+    const error = failure(() => verifyCode(request, request.credentials.code!, T0 + 300_000 + 12_000));
+    expect([error.status, error.errorCode]).toEqual(["FailedPrecondition", "AUTH_REQUEST_EXPIRED"]);
+    expect(error.message).toContain("expired 12s ago");
+    expect(describeStatus(request, T0 + 300_000)).toBe("expired");
+  });
+
+  it("refuses a code for a link-only request", () => {
+    const request = open({ passwordlessType: "LINK" });
+    expect(failure(() => verifyCode(request, "123456", T0)).errorCode).toBe("OTP_NOT_ISSUED");
+  });
+});
+
+describe("verifying a magic link", () => {
+  const settings = { enforceSameOrigin: false };
+
+  it("works with or without auth_request_id", () => {
+    const a = open({ passwordlessType: "LINK" });
+    expect(verifyLinkToken(a, a.credentials.linkToken!, undefined, settings, T0).email).toBe("ana@example.com");
+    const b = open({ passwordlessType: "LINK" }, {}, 2);
+    expect(verifyLinkToken(b, b.credentials.linkToken!, b.id, settings, T0).passwordlessType).toBe("LINK");
+  });
+
+  it("is single use", () => {
+    const request = open({ passwordlessType: "LINK" });
+    verifyLinkToken(request, request.credentials.linkToken!, undefined, settings, T0);
+    expect(failure(() => verifyLinkToken(request, request.credentials.linkToken!, undefined, settings, T0)).errorCode).toBe(
+      "AUTH_REQUEST_ALREADY_VERIFIED",
+    );
+  });
+
+  it("requires auth_request_id when same-origin is enforced", () => {
+    const request = open({ passwordlessType: "LINK" });
+    const error = failure(() => verifyLinkToken(request, request.credentials.linkToken!, undefined, { enforceSameOrigin: true }, T0));
+    expect([error.status, error.errorCode]).toEqual(["PermissionDenied", "SAME_ORIGIN_REQUIRED"]);
+    expect(verifyLinkToken(request, request.credentials.linkToken!, request.id, { enforceSameOrigin: true }, T0).email).toBe("ana@example.com");
+  });
+
+  it("refuses a token presented with another request's id", () => {
+    const request = open({ passwordlessType: "LINK" });
+    expect(failure(() => verifyLinkToken(request, request.credentials.linkToken!, "someone-else", settings, T0)).errorCode).toBe(
+      "AUTH_REQUEST_MISMATCH",
+    );
+  });
+
+  it("fails once expired", () => {
+    const request = open({ passwordlessType: "LINK" });
+    expect(failure(() => verifyLinkToken(request, request.credentials.linkToken!, undefined, settings, T0 + 301_000)).errorCode).toBe(
+      "AUTH_REQUEST_EXPIRED",
+    );
+  });
+});
+
+describe("resending", () => {
+  it("re-sends the same credentials and renews the expiry by default", () => {
+    const request = open({ passwordlessType: "LINK_OTP" });
+    const before = { ...request.credentials };
+    resendAuthRequest(ctx({}, T0 + 200_000), request);
+    expect(request.credentials).toEqual(before);
+    expect(request.expiresAt).toBe(T0 + 200_000 + 300_000);
+    expect(request.resends).toBe(1);
+    expect(verifyCode(request, before.code!, T0 + 400_000).email).toBe("ana@example.com");
+  });
+
+  it("issues new credentials with newCredentialsOnResend, and the old ones stop working", () => {
+    const request = open({ passwordlessType: "LINK_OTP" });
+    const old = { ...request.credentials };
+    failure(() => verifyCode(request, "bad", T0));
+    resendAuthRequest(ctx({ newCredentialsOnResend: true }), request);
+    expect(request.credentials.generation).toBe(1);
+    expect(request.credentials.code).not.toBe(old.code);
+    expect(request.credentials.linkToken).not.toBe(old.linkToken);
+    expect(request.attempts).toBe(0);
+    expect(failure(() => verifyCode(request, old.code!, T0)).errorCode).toBe("OTP_INVALID");
+    expect(failure(() => verifyLinkToken(request, old.linkToken!, undefined, { enforceSameOrigin: false }, T0)).message).toContain("replaced");
+    expect(verifyLinkToken(request, request.credentials.linkToken!, undefined, { enforceSameOrigin: false }, T0).email).toBe("ana@example.com");
+  });
+
+  it("stops at maxResends", () => {
+    const request = open({ maxResends: 1 });
+    resendAuthRequest(ctx({ maxResends: 1 }), request);
+    const error = failure(() => resendAuthRequest(ctx({ maxResends: 1 }), request));
+    expect([error.status, error.errorCode]).toEqual(["ResourceExhausted", "RESEND_LIMIT_EXCEEDED"]);
+  });
+
+  it("refuses verified and locked requests", () => {
+    const verified = open();
+    verifyCode(verified, verified.credentials.code!, T0);
+    expect(failure(() => resendAuthRequest(ctx(), verified)).errorCode).toBe("AUTH_REQUEST_ALREADY_VERIFIED");
+    const locked = open({ maxAttempts: 1 });
+    failure(() => verifyCode(locked, "bad", T0));
+    expect(failure(() => resendAuthRequest(ctx(), locked)).errorCode).toBe("AUTH_REQUEST_LOCKED");
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { defaultSettings, settingsSchema } from "./settings.js";
+
+describe("settings", () => {
+  it("has the documented defaults", () => {
+    expect(defaultSettings()).toEqual({
+      passwordlessType: "OTP",
+      otpLength: 6,
+      defaultExpiresIn: 300,
+      minExpiresIn: 30,
+      maxExpiresIn: 86_400,
+      maxAttempts: 5,
+      maxResends: 5,
+      newCredentialsOnResend: false,
+      enforceSameOrigin: false,
+      tokenTtl: 3_600,
+    });
+  });
+
+  it("reads durations as seconds", () => {
+    expect(settingsSchema.parse({ tokenTtl: "2h", defaultExpiresIn: "10m" })).toMatchObject({ tokenTtl: 7200, defaultExpiresIn: 600 });
+  });
+
+  it("rejects unknown fields, bad types and inconsistent bounds", () => {
+    expect(settingsSchema.safeParse({ maxAttempt: 3 }).success).toBe(false);
+    expect(settingsSchema.safeParse({ passwordlessType: "SMS" }).success).toBe(false);
+    expect(settingsSchema.safeParse({ tokenTtl: "soon" }).success).toBe(false);
+    expect(settingsSchema.safeParse({ minExpiresIn: 600, maxExpiresIn: 60, defaultExpiresIn: 60 }).success).toBe(false);
+    expect(settingsSchema.safeParse({ defaultExpiresIn: 10 }).success).toBe(false);
+  });
+});
