@@ -1,0 +1,62 @@
+import { createLocalJWKSet, jwtVerify } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tokenResponse } from "../contracts/schemas/scalekit.js";
+import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
+
+let mock: MockScalekit;
+
+beforeAll(async () => {
+  mock = await createMockScalekit({ clientId: "skc_test", clientSecret: "secret-for-tests", settings: { tokenTtl: "15m" } });
+});
+afterAll(() => mock.close());
+
+const token = (body: string | URLSearchParams, headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" }) =>
+  fetch(`${mock.url}/oauth/token`, { method: "POST", headers, body });
+
+describe("POST /oauth/token", () => {
+  it("issues an RS256 JWT that /keys verifies, with the configured lifetime", async () => {
+    const response = await token(new URLSearchParams({ grant_type: "client_credentials", client_id: "skc_test", client_secret: "secret-for-tests" }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const body = tokenResponse.parse(await response.json());
+    expect(body.expires_in).toBe(900);
+    const jwks = await fetch(`${mock.url}/keys`).then((r) => r.json());
+    expect(jwks.keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig" });
+    expect(jwks.keys[0]).not.toHaveProperty("d");
+    const { payload, protectedHeader } = await jwtVerify(body.access_token, createLocalJWKSet(jwks), {
+      issuer: mock.url,
+      audience: "skc_test",
+      currentDate: mock.clock.now(),
+    });
+    expect(protectedHeader.alg).toBe("RS256");
+    expect(payload.sub).toBe("skc_test");
+    expect(payload.exp! - payload.iat!).toBe(900);
+  });
+
+  it("accepts client credentials by HTTP Basic auth", async () => {
+    const basic = Buffer.from("skc_test:secret-for-tests").toString("base64");
+    const response = await token("grant_type=client_credentials", {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `Basic ${basic}`,
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it.each([
+    ["a wrong secret", "grant_type=client_credentials&client_id=skc_test&client_secret=nope", 401, "invalid_client"],
+    ["an unknown client", "grant_type=client_credentials&client_id=skc_other&client_secret=secret-for-tests", 401, "invalid_client"],
+    ["no credentials", "grant_type=client_credentials", 401, "invalid_client"],
+    ["no grant type", "client_id=skc_test&client_secret=secret-for-tests", 400, "invalid_request"],
+    ["another grant type", "grant_type=password&client_id=skc_test&client_secret=secret-for-tests", 400, "unsupported_grant_type"],
+  ])("refuses %s", async (_name, body, status, error) => {
+    const response = await token(body);
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ error, error_description: expect.any(String) });
+  });
+
+  it("refuses a JSON body with invalid_request", async () => {
+    const response = await token(JSON.stringify({ grant_type: "client_credentials" }), { "content-type": "application/json" });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "invalid_request" });
+  });
+});
