@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CLI, ROOT, runCli, startCli, type RunningCli } from "./support/cli.js";
+
+const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
+const running: RunningCli[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((r) => r.stop("SIGKILL")));
+});
+
+async function start(args: string[], env: Record<string, string> = {}): Promise<RunningCli> {
+  const cli = await startCli(process.execPath, [CLI, ...args], env);
+  running.push(cli);
+  return cli;
+}
+
+const tempFile = (name: string, content: string) => {
+  const path = join(mkdtempSync(join(tmpdir(), "scalekit-mock-")), name);
+  writeFileSync(path, content);
+  return path;
+};
+
+describe("scalekit-mock CLI", () => {
+  it("prints help and version", async () => {
+    const help = await runCli(["--help"]);
+    expect(help.code).toBe(0);
+    for (const flag of ["--port", "--host", "--seed", "--client-id", "--client-secret", "--passwordless-type", "--config", "SCALEKIT_MOCK_PORT"]) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect(await runCli(["--version"])).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it.each([
+    [["--bogus"], "Unknown option"],
+    [["--port", "abc"], "--port must be a number"],
+    [["--port", "70000"], "port"],
+    [["--passwordless-type", "SMS"], "OTP, LINK, LINK_OTP"],
+    [["--token-ttl", "soon"], "tokenTtl"],
+    [["--config", "/nonexistent/scalekit.json"], "cannot read config file"],
+    [["extra"], "Unexpected argument"],
+  ])("exits 2 with a clear message for %j", async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr.split("\n").length).toBeLessThan(5);
+  });
+
+  it("exits 2 for a config file that is not valid JSON or has unknown keys", async () => {
+    expect((await runCli(["--config", tempFile("bad.json", "{port:")])).code).toBe(2);
+    const unknown = await runCli(["--config", tempFile("unknown.json", JSON.stringify({ prot: 1 }))]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("prot");
+  });
+
+  it("prints url and credentials when ready, serves, and exits 0 on SIGTERM and SIGINT", async () => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      const cli = await start(["--port", "0", "--client-id", "skc_cli", "--client-secret", "cli-secret-123"]);
+      expect(cli.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect([cli.clientId, cli.clientSecret]).toEqual(["skc_cli", "cli-secret-123"]);
+      expect(cli.output()).toContain(`${cli.url}/_mock/v1/emails`);
+      expect(await fetch(`${cli.url}/_mock/v1/health`).then((r) => r.json())).toMatchObject({ status: "ok", version });
+      console.log(`CLI start-to-ready: ${cli.readyMs.toFixed(0)} ms`);
+      expect(await cli.stop(signal)).toBe(0);
+    }
+  });
+
+  it("reads SCALEKIT_MOCK_* env vars, a config file, and lets flags win", async () => {
+    const config = tempFile("mock.json", JSON.stringify({ seed: "from-file", settings: { passwordlessType: "LINK", maxAttempts: 2 } }));
+    const cli = await start(["--port", "0", "--passwordless-type", "LINK_OTP"], {
+      SCALEKIT_MOCK_CONFIG: config,
+      SCALEKIT_MOCK_CLIENT_ID: "skc_env",
+      SCALEKIT_MOCK_PASSWORDLESS_TYPE: "OTP",
+    });
+    expect(cli.clientId).toBe("skc_env");
+    expect(cli.output()).toContain("seed              from-file");
+    const settings = await fetch(`${cli.url}/_mock/v1/settings`).then((r) => r.json());
+    expect(settings).toMatchObject({ passwordlessType: "LINK_OTP", maxAttempts: 2 });
+  });
+
+  it("derives the default client secret from the seed", async () => {
+    const a = await start(["--port", "0", "--seed", "abc"]);
+    const b = await start(["--port", "0", "--seed", "abc"]);
+    const c = await start(["--port", "0", "--seed", "xyz"]);
+    expect(a.clientSecret).toBe(b.clientSecret);
+    expect(a.clientSecret).not.toBe(c.clientSecret);
+    expect(a.clientId).toBe("skc_mock_default");
+  });
+
+  it("exits 1 with a hint when the port is taken", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const result = await runCli(["--port", String(port)]);
+    blocker.close();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`port ${port} is already in use`);
+  });
+});
