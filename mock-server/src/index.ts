@@ -127,7 +127,7 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
   });
   const environments = new EnvironmentStore(env);
   let url = "";
-  const tokens = await TokenService.create(() => url);
+  const tokens = new TokenService(() => url);
   const shutdown = new AbortController();
   const app = createHttpApp({
     environments,

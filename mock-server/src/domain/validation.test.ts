@@ -61,6 +61,13 @@ describe("send validation", () => {
     expect(violation(() => send({ expiresIn: 0 }))).toMatchObject({ field: "expires_in" });
   });
 
+  it("takes the default and the bounds of expires_in from the settings", () => {
+    const custom = { ...settings, defaultExpiresIn: 600, minExpiresIn: 120, maxExpiresIn: 900 };
+    expect(validateSend({ email: "a@b.co", templateVariables: {} }, custom).expiresIn).toBe(600);
+    expect(() => validateSend({ email: "a@b.co", templateVariables: {}, expiresIn: 100 }, custom)).toThrow(/greater than or equal to 120/);
+    expect(() => validateSend({ email: "a@b.co", templateVariables: {}, expiresIn: 901 }, custom)).toThrow(/less than or equal to 900/);
+  });
+
   it("allows 30 template variables, not 31", () => {
     const vars = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`var_${i}`, "v"]));
     expect(Object.keys(send({ templateVariables: vars(30) }).templateVariables)).toHaveLength(30);

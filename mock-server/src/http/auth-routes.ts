@@ -51,7 +51,7 @@ export function authRoutes(deps: HttpDeps): Hono {
     return c.json(await deps.tokens.issue(env));
   });
 
-  app.get("/keys", (c) => c.json(deps.tokens.jwks()));
+  app.get("/keys", async (c) => c.json(await deps.tokens.jwks()));
 
   return app;
 }

@@ -22,35 +22,40 @@ function unauthenticated(message: string, code: string = ERROR_CODES.unauthentic
   return new ScalekitError("Unauthenticated", code as typeof ERROR_CODES.unauthenticated, message);
 }
 
+interface SigningKeys {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  jwk: JWK;
+}
+
+async function generateSigningKeys(): Promise<SigningKeys> {
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  return { privateKey, publicKey, jwk: { ...jwk, kid, alg: "RS256", use: "sig" } };
+}
+
 /**
  * Issues and checks RS256 access tokens for the client credentials grant.
- * The key pair is generated when the server starts (tokens are the one output
- * that differs between runs with the same seed).
+ * The key pair is generated when the server starts, in the background so the
+ * server is ready sooner (tokens are the one output that differs between runs
+ * with the same seed).
  */
 export class TokenService {
-  readonly #privateKey: CryptoKey;
-  readonly #publicKey: CryptoKey;
-  readonly #jwk: JWK;
+  readonly #keys: Promise<SigningKeys>;
   readonly #issuer: () => string;
   readonly #issued = new Map<string, number>();
 
-  private constructor(privateKey: CryptoKey, publicKey: CryptoKey, jwk: JWK, issuer: () => string) {
-    this.#privateKey = privateKey;
-    this.#publicKey = publicKey;
-    this.#jwk = jwk;
+  constructor(issuer: () => string) {
     this.#issuer = issuer;
-  }
-
-  static async create(issuer: () => string): Promise<TokenService> {
-    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-    const jwk = await exportJWK(publicKey);
-    const kid = await calculateJwkThumbprint(jwk);
-    return new TokenService(privateKey, publicKey, { ...jwk, kid, alg: "RS256", use: "sig" }, issuer);
+    this.#keys = generateSigningKeys();
+    // Callers await the keys and see a failure there; this only keeps it from counting as unhandled meanwhile.
+    this.#keys.catch(() => undefined);
   }
 
   /** The JWKS served at `/keys`. */
-  jwks(): { keys: JWK[] } {
-    return { keys: [this.#jwk] };
+  async jwks(): Promise<{ keys: JWK[] }> {
+    return { keys: [(await this.#keys).jwk] };
   }
 
   /** How many tokens an environment has been issued since start or reset. */
@@ -65,10 +70,11 @@ export class TokenService {
   async issue(env: Environment): Promise<TokenResponse> {
     const n = (this.#issued.get(env.id) ?? 0) + 1;
     this.#issued.set(env.id, n);
+    const keys = await this.#keys;
     const nowSeconds = Math.floor(env.clock.now() / 1000);
     const ttl = env.settings.tokenTtl;
     const accessToken = await new SignJWT({ client_id: env.clientId, environment_id: env.id })
-      .setProtectedHeader({ alg: "RS256", kid: this.#jwk.kid!, typ: "JWT" })
+      .setProtectedHeader({ alg: "RS256", kid: keys.jwk.kid!, typ: "JWT" })
       .setIssuer(this.#issuer())
       .setSubject(env.clientId)
       .setAudience([env.clientId])
@@ -76,7 +82,7 @@ export class TokenService {
       .setIssuedAt(nowSeconds)
       .setNotBefore(nowSeconds)
       .setExpirationTime(nowSeconds + ttl)
-      .sign(this.#privateKey);
+      .sign(keys.privateKey);
     return { access_token: accessToken, token_type: "Bearer", expires_in: ttl, scope: "" };
   }
 
@@ -101,7 +107,7 @@ export class TokenService {
     const env = findEnvironment(clientId);
     if (env === undefined) throw unauthenticated("invalid access token: it was not issued by this mock");
     try {
-      await jwtVerify(token, this.#publicKey, {
+      await jwtVerify(token, (await this.#keys).publicKey, {
         algorithms: ["RS256"],
         issuer: this.#issuer(),
         audience: env.clientId,
