@@ -9,8 +9,9 @@ afterEach(async () => {
 
 async function start(seed: string): Promise<MockScalekit> {
   const mock = await createMockScalekit({ seed, settings: { passwordlessType: "LINK_OTP", newCredentialsOnResend: true } });
-  mock.clock.set("2026-11-28T09:00:00Z");
+  // Freeze first: set-then-freeze would let real time slip in between.
   mock.clock.freeze();
+  mock.clock.set("2026-11-28T09:00:00Z");
   started.push(mock);
   return mock;
 }

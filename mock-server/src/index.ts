@@ -1,6 +1,9 @@
 import { parseDuration } from "./domain/duration.js";
 import { settingsSchema, type Settings, type SettingsInput } from "./domain/settings.js";
 import { randomUrlSafe } from "./domain/random.js";
+import { getRequestListener } from "@hono/node-server";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { passwordlessRoutes } from "./grpc/passwordless-service.js";
 import { createHttpApp } from "./http/app.js";
 import type { CapturedEmail } from "./mail/email.js";
 import type { EmailFilter } from "./mail/inbox.js";
@@ -129,14 +132,21 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
   let url = "";
   const tokens = new TokenService(() => url);
   const shutdown = new AbortController();
-  const app = createHttpApp({
+  const deps = {
     environments,
     passwordless: new PasswordlessService(loadTemplates()),
     tokens,
     version: packageVersion(),
     shutdown: shutdown.signal,
+  };
+  // gRPC, gRPC-Web and Connect calls of PasswordlessService go to Connect; every other request to the Hono app.
+  const honoListener = getRequestListener(createHttpApp(deps).fetch);
+  const handler = connectNodeAdapter({
+    routes: passwordlessRoutes(deps),
+    // Connect's response type narrows a callback parameter that Hono's listener never uses.
+    fallback: (request, response) => void honoListener(request, response as Parameters<typeof honoListener>[1]),
   });
-  const server = await listen(app, { host: config.host, port: config.port });
+  const server = await listen(handler, { host: config.host, port: config.port });
   url = server.url;
 
   const credentials = async (email: string, wait: WaitOptions, want: (found: UsableCredentials) => boolean, what: string) => {

@@ -1,0 +1,117 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createFileRegistry, fromBinary, type DescFile } from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { packageRoot } from "../../mock-server/src/package-root.js";
+import { compareFiles } from "./compare.js";
+
+/**
+ * The drift check: our proto files against the descriptors the installed
+ * @scalekit-sdk/node embeds, and our generated code against our proto files.
+ */
+
+export const CHECKED_FILES = [
+  { path: "scalekit/v1/auth/passwordless.proto", sdkModule: "@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/auth/passwordless_pb.js", ignoreServices: [] },
+  // The SDK's errdetails file has a `Dummy` service that only feeds its OpenAPI docs.
+  { path: "scalekit/v1/errdetails/errdetails.proto", sdkModule: "@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/errdetails/errdetails_pb.js", ignoreServices: ["Dummy"] },
+] as const;
+
+/** Compiles a folder of proto files with buf and returns their descriptors by path. */
+export function buildProtos(protoDir: string): Map<string, DescFile> {
+  const root = packageRoot();
+  const out = mkdtempSync(join(tmpdir(), "scalekit-mock-drift-"));
+  try {
+    const image = join(out, "image.binpb");
+    try {
+      execFileSync(join(root, "node_modules", ".bin", "buf"), ["build", ".", "-o", image], { cwd: resolve(protoDir), stdio: ["ignore", "ignore", "pipe"] });
+    } catch (error) {
+      const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+      throw new Error(`buf could not compile the proto files in ${protoDir}: ${stderr || String(error)}`);
+    }
+    const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(image)));
+    const files = new Map<string, DescFile>();
+    for (const file of registry.files) files.set(file.name + ".proto", file);
+    return files;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function sdkFile(sdkModule: string, path: string): DescFile {
+  const require = createRequire(join(packageRoot(), "package.json"));
+  const exported = require(sdkModule) as Record<string, unknown>;
+  const file = Object.values(exported).find((value): value is DescFile => (value as DescFile | undefined)?.kind === "file" && (value as DescFile).proto.name === path);
+  if (file === undefined) throw new Error(`${sdkModule} no longer exports the descriptor of ${path}`);
+  return file;
+}
+
+export interface DriftReport {
+  sdkVersion: string;
+  differences: string[];
+}
+
+/** Compares the proto files in `protoDir` with the installed SDK's descriptors. */
+export function checkAgainstSdk(protoDir: string): DriftReport {
+  const root = packageRoot();
+  const sdkVersion = JSON.parse(readFileSync(join(root, "node_modules", "@scalekit-sdk", "node", "package.json"), "utf8")).version as string;
+  const ours = buildProtos(protoDir);
+  const differences: string[] = [];
+  for (const checked of CHECKED_FILES) {
+    const mine = ours.get(checked.path);
+    if (mine === undefined) {
+      differences.push(`${checked.path}: missing in ours`);
+      continue;
+    }
+    for (const line of compareFiles(mine, sdkFile(checked.sdkModule, checked.path), { ignoreServices: [...checked.ignoreServices] })) {
+      differences.push(`${checked.path}: ${line}`);
+    }
+  }
+  return { sdkVersion, differences };
+}
+
+/** Compares the generated code with the proto files it should come from. */
+export async function checkGenerated(protoDir: string): Promise<string[]> {
+  const ours = buildProtos(protoDir);
+  const generated: DescFile[] = [
+    (await import("../../mock-server/src/grpc/gen/scalekit/v1/auth/passwordless_pb.js")).file_scalekit_v1_auth_passwordless,
+    (await import("../../mock-server/src/grpc/gen/scalekit/v1/errdetails/errdetails_pb.js")).file_scalekit_v1_errdetails_errdetails,
+  ];
+  const differences: string[] = [];
+  for (const file of generated) {
+    const source = ours.get(`${file.name}.proto`);
+    if (source === undefined) {
+      differences.push(`${file.name}.proto: generated, but no longer in contracts/proto`);
+      continue;
+    }
+    for (const line of compareFiles(file, source, { theirName: "contracts/proto (run npm run generate)" })) differences.push(`${file.name}.proto: ${line}`);
+  }
+  return differences;
+}
+
+export function defaultProtoDir(): string {
+  return join(packageRoot(), "contracts", "proto");
+}
+
+async function main(): Promise<void> {
+  const protoDir = resolve(process.argv[2] ?? defaultProtoDir());
+  const report = checkAgainstSdk(protoDir);
+  const stale = protoDir === defaultProtoDir() ? await checkGenerated(protoDir) : [];
+  const all = [...report.differences, ...stale];
+  if (all.length > 0) {
+    process.stderr.write(`contracts:check: ${all.length} difference(s) between ${protoDir} and @scalekit-sdk/node ${report.sdkVersion}:\n`);
+    for (const line of all) process.stderr.write(`  - ${line}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`contracts:check: ${CHECKED_FILES.map((f) => f.path).join(", ")} match @scalekit-sdk/node ${report.sdkVersion}; generated code is up to date\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  await main().catch((error: unknown) => {
+    process.stderr.write(`contracts:check: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  });
+}
