@@ -102,16 +102,39 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
     else socket.destroy();
   });
+  /** The TCP socket under each relay handed to the http2 server. */
+  const rawSockets = new WeakMap<Duplex, Socket>();
   http2.on("session", (session) => {
     sessions.add(session);
-    session.on("close", () => sessions.delete(session));
+    session.on("close", () => {
+      sessions.delete(session);
+      // A client may keep its end open after GOAWAY; the session is over, so is the connection.
+      rawSockets.get(session.socket as unknown as Duplex)?.destroy();
+    });
   });
   http2.on("sessionError", () => undefined);
+
+  // The http1 server does not listen itself, so Node does not track its idle
+  // connections for us: count in-flight requests per socket instead.
+  let closing = false;
+  const inFlight = new Map<Socket, number>();
+  http1.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    const socket = request.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    if (closing) response.setHeader("connection", "close");
+    response.on("close", () => {
+      const left = (inFlight.get(socket) ?? 1) - 1;
+      inFlight.set(socket, left);
+      if (closing && left === 0) socket.end();
+    });
+  });
 
   /** Connected, but not yet handed to the HTTP/1 or HTTP/2 server. */
   const undecided = new Set<Socket>();
 
   const tcp = createTcpServer((socket) => {
+    // HTTP/2 writes a response as several small frames; Nagle's algorithm would hold the last one back for a delayed ACK (~40 ms).
+    socket.setNoDelay(true);
     sockets.add(socket);
     undecided.add(socket);
     socket.on("close", () => {
@@ -122,8 +145,12 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
     sniff(socket, (protocol, head) => {
       undecided.delete(socket);
       if (protocol === "h2") {
-        http2.emit("connection", relay(socket, head));
+        const duplex = relay(socket, head);
+        rawSockets.set(duplex, socket);
+        http2.emit("connection", duplex);
       } else {
+        inFlight.set(socket, 0);
+        socket.on("close", () => inFlight.delete(socket));
         socket.unshift(head);
         http1.emit("connection", socket);
         socket.resume();
@@ -142,19 +169,17 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
         port,
         close: (graceMs = 2_000) =>
           new Promise<void>((done) => {
-            // Keep-alive connections go as soon as their in-flight request is answered.
-            const drain = setInterval(() => http1.closeIdleConnections(), 25);
+            closing = true;
             const force = setTimeout(() => {
               for (const socket of sockets) socket.destroy();
             }, graceMs);
-            drain.unref();
             force.unref();
             tcp.close(() => {
-              clearInterval(drain);
               clearTimeout(force);
               done();
             });
-            http1.closeIdleConnections();
+            // Idle keep-alive connections go now; busy ones right after their response.
+            for (const [socket, count] of inFlight) if (count === 0) socket.end();
             for (const session of sessions) session.close();
             for (const socket of undecided) socket.destroy();
           }),

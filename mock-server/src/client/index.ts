@@ -132,6 +132,11 @@ export class ScalekitMockClient {
     get: (id: string) => this.#call<AuthRequestView>("GET", `/auth-requests/${encodeURIComponent(id)}`),
   };
 
+  /** How many auth requests, emails and access tokens the environment has seen since start or reset. */
+  stats(): Promise<{ environment_id: string; auth_requests: number; emails: number; tokens_issued: number }> {
+    return this.#call("GET", "/stats");
+  }
+
   health(): Promise<{ status: "ok"; name: string; version: string }> {
     return this.#call("GET", "/health");
   }

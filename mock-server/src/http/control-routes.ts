@@ -53,6 +53,16 @@ export function controlRoutes(deps: HttpDeps, environmentOf: (c: Context) => Env
 
   app.get("/health", (c) => c.json({ status: "ok", name: "scalekit-mock", version: deps.version }));
 
+  app.get("/stats", (c) => {
+    const env = environmentOf(c);
+    return c.json({
+      environment_id: env.id,
+      auth_requests: env.authRequests().length,
+      emails: env.inbox.size,
+      tokens_issued: deps.tokens.issuedCount(env),
+    });
+  });
+
   app.post("/reset", (c) => {
     const env = environmentOf(c);
     env.reset();
