@@ -27,6 +27,27 @@ export const GRPC_CODES = {
 
 export type GrpcCodeName = keyof typeof GRPC_CODES;
 
+/** The HTTP status of each gRPC code, as grpc-gateway maps them. */
+export const HTTP_STATUS: Record<GrpcCodeName, number> = {
+  OK: 200,
+  Canceled: 499,
+  Unknown: 500,
+  InvalidArgument: 400,
+  DeadlineExceeded: 504,
+  NotFound: 404,
+  AlreadyExists: 409,
+  PermissionDenied: 403,
+  ResourceExhausted: 429,
+  FailedPrecondition: 400,
+  Aborted: 409,
+  OutOfRange: 400,
+  Unimplemented: 501,
+  Internal: 500,
+  Unavailable: 503,
+  DataLoss: 500,
+  Unauthenticated: 401,
+};
+
 /** Error code strings carried in the ErrorInfo detail (`error_code`). */
 export const ERROR_CODES = {
   invalidArgument: "INVALID_ARGUMENT",
@@ -65,22 +86,31 @@ export interface FieldViolation {
 export interface ScalekitErrorOptions {
   /** The request field at fault, when there is one (`email`, `template_variables["otp"]`). */
   field?: string;
+  /** An HTTP status other than the one the gRPC code maps to (faults may ask for one). */
+  httpStatus?: number;
+  /** Seconds, sent as `retry-after` (rate-limit faults). */
+  retryAfter?: number;
   /** Every failed field rule, for validation errors. */
   violations?: FieldViolation[];
 }
 
 export class ScalekitError extends Error {
   readonly status: GrpcCodeName;
-  readonly errorCode: ErrorCode;
+  /** One of ERROR_CODES, or a fault rule's own code. */
+  readonly errorCode: string;
   readonly field: string | undefined;
+  readonly httpStatus: number | undefined;
+  readonly retryAfter: number | undefined;
   readonly violations: FieldViolation[];
 
-  constructor(status: GrpcCodeName, errorCode: ErrorCode, message: string, options: ScalekitErrorOptions = {}) {
+  constructor(status: GrpcCodeName, errorCode: ErrorCode | (string & {}), message: string, options: ScalekitErrorOptions = {}) {
     super(message);
     this.name = "ScalekitError";
     this.status = status;
     this.errorCode = errorCode;
     this.field = options.field;
+    this.httpStatus = options.httpStatus;
+    this.retryAfter = options.retryAfter;
     this.violations = options.violations ?? [];
   }
 }

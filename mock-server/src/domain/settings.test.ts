@@ -14,6 +14,7 @@ describe("settings", () => {
       newCredentialsOnResend: false,
       enforceSameOrigin: false,
       tokenTtl: 3_600,
+      journalLimit: 1_000,
     });
   });
 

@@ -44,6 +44,8 @@ export const settingsSchema = z
     enforceSameOrigin: z.boolean().default(false),
     /** Access token lifetime in seconds, measured on the mock clock. */
     tokenTtl: seconds.default(3_600),
+    /** Calls kept in the request journal; the oldest go first. */
+    journalLimit: z.number().int().min(1).max(100_000).default(1_000),
   })
   .strict()
   .superRefine((settings, ctx) => {

@@ -1,8 +1,13 @@
 import { Hono } from "hono";
+import { constants as h2, type Http2ServerRequest } from "node:http2";
+import type { IncomingMessage } from "node:http";
+import type { Context } from "hono";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
+import { DropConnection } from "../services/calls.js";
 import { authRoutes } from "./auth-routes.js";
 import { controlRoutes } from "./control-routes.js";
 import type { HttpDeps } from "./deps.js";
+import { environmentRoutes } from "./environment-routes.js";
 import { ControlError, controlError, gatewayError, internalError } from "./errors.js";
 import { scalekitRoutes } from "./scalekit-routes.js";
 
@@ -10,12 +15,31 @@ export const CONTROL_PREFIX = "/_mock/v1";
 
 const isControlPath = (path: string) => path === "/_mock" || path.startsWith("/_mock/");
 
+/** Cuts a REST call off (fault `drop`): RST_STREAM on HTTP/2, the socket on HTTP/1.1. */
+function dropConnection(c: Context): Response {
+  const incoming = (c.env as { incoming?: IncomingMessage | Http2ServerRequest } | undefined)?.incoming;
+  if (incoming && "stream" in incoming) incoming.stream.close(h2.NGHTTP2_REFUSED_STREAM);
+  else incoming?.socket.destroy();
+  return new Response(null, { status: 503 });
+}
+
 /** Every HTTP surface on one Hono app: Scalekit REST, OAuth, control API. */
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
 
   app.route("/api/v1/passwordless/email", scalekitRoutes(deps));
   app.route("/", authRoutes(deps));
+  app.route(CONTROL_PREFIX, environmentRoutes(deps.environments));
+  app.route(
+    `${CONTROL_PREFIX}/environments/:env`,
+    controlRoutes(deps, (c) => {
+      const id = c.req.param("env")!;
+      const env = deps.environments.get(id);
+      if (env === undefined) throw new ControlError(404, "NOT_FOUND", `no environment "${id}"; create it with POST ${CONTROL_PREFIX}/environments`);
+      return env;
+    }),
+  );
+  // The short form addresses the default environment.
   app.route(CONTROL_PREFIX, controlRoutes(deps, () => deps.environments.default));
 
   app.notFound((c) => {
@@ -26,6 +50,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   });
 
   app.onError((error, c) => {
+    if (error instanceof DropConnection) return dropConnection(c);
     if (error instanceof ControlError) return controlError(c, error);
     if (error instanceof ScalekitError) {
       if (isControlPath(c.req.path)) return controlError(c, new ControlError(400, error.errorCode, error.message));

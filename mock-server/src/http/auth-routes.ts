@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { secretsEqual } from "../services/tokens.js";
 import type { HttpDeps } from "./deps.js";
+import { journaled } from "./journaled.js";
 
 /** An OAuth 2.0 error response (RFC 6749 §5.2). */
 function oauthError(c: Context, status: 400 | 401, error: string, description: string): Response {
@@ -29,29 +30,42 @@ function clientCredentials(c: Context, form: Record<string, string>): { clientId
 export function authRoutes(deps: HttpDeps): Hono {
   const app = new Hono();
 
-  app.post("/oauth/token", async (c) => {
-    const type = c.req.header("content-type") ?? "";
-    if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-      return oauthError(c, 400, "invalid_request", `the token request must be application/x-www-form-urlencoded, got ${type ? JSON.stringify(type) : "none"}`);
-    }
-    const form = Object.fromEntries(new URLSearchParams(await c.req.text()));
-    if (!form.grant_type) return oauthError(c, 400, "invalid_request", "grant_type is required; use grant_type=client_credentials");
-    if (form.grant_type !== "client_credentials") {
-      return oauthError(c, 400, "unsupported_grant_type", `grant_type ${JSON.stringify(form.grant_type)} is not supported; use client_credentials`);
-    }
-    const { clientId, clientSecret } = clientCredentials(c, form);
-    if (!clientId || !clientSecret) {
-      return oauthError(c, 401, "invalid_client", "client_id and client_secret are required");
-    }
-    const env = deps.environments.byClientId(clientId);
-    if (env === undefined || !secretsEqual(clientSecret, env.clientSecret)) {
-      return oauthError(c, 401, "invalid_client", "client authentication failed: unknown client_id or wrong client_secret");
-    }
-    c.header("cache-control", "no-store");
-    return c.json(await deps.tokens.issue(env));
-  });
+  app.post(
+    "/oauth/token",
+    journaled(deps, "token", async (c, call) => {
+      const refuse = (status: 400 | 401, error: string, description: string) => {
+        call.outcome = error;
+        return oauthError(c, status, error, description);
+      };
+      const type = c.req.header("content-type") ?? "";
+      if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
+        return refuse(400, "invalid_request", `the token request must be application/x-www-form-urlencoded, got ${type ? JSON.stringify(type) : "none"}`);
+      }
+      const form = Object.fromEntries(new URLSearchParams(await c.req.text()));
+      if (!form.grant_type) return refuse(400, "invalid_request", "grant_type is required; use grant_type=client_credentials");
+      if (form.grant_type !== "client_credentials") {
+        return refuse(400, "unsupported_grant_type", `grant_type ${JSON.stringify(form.grant_type)} is not supported; use client_credentials`);
+      }
+      const { clientId, clientSecret } = clientCredentials(c, form);
+      const env = clientId ? deps.environments.byClientId(clientId) : undefined;
+      if (env !== undefined) call.env = env;
+      await deps.calls.applyFaults(call);
+      if (!clientId || !clientSecret) return refuse(401, "invalid_client", "client_id and client_secret are required");
+      if (env === undefined || !secretsEqual(clientSecret, env.clientSecret)) {
+        return refuse(401, "invalid_client", "client authentication failed: unknown client_id or wrong client_secret");
+      }
+      c.header("cache-control", "no-store");
+      return c.json(await deps.tokens.issue(env));
+    }),
+  );
 
-  app.get("/keys", async (c) => c.json(await deps.tokens.jwks()));
+  app.get(
+    "/keys",
+    journaled(deps, "keys", async (c, call) => {
+      await deps.calls.applyFaults(call);
+      return c.json(await deps.tokens.jwks());
+    }),
+  );
 
   return app;
 }

@@ -7,22 +7,14 @@ import { waitForUsableCredentials } from "../services/credential-lookup.js";
 import type { EmailFilter } from "../mail/inbox.js";
 import { toEml } from "../mail/mime.js";
 import type { Environment } from "../state/environment.js";
-import { BodyError, readJson } from "./body.js";
+import { readControlJson } from "./control-body.js";
 import type { HttpDeps } from "./deps.js";
 import { ControlError, invalidInput, parseInput } from "./errors.js";
+import { registerHookRoutes } from "./hook-routes.js";
 import { authRequestJson, clockJson, emailJson } from "./views.js";
 
 function notFound(message: string): ControlError {
   return new ControlError(404, "NOT_FOUND", message);
-}
-
-async function readControlJson(c: Context): Promise<unknown> {
-  try {
-    return await readJson(c, { emptyAs: {} });
-  } catch (error) {
-    if (error instanceof BodyError) throw new ControlError(error.problem === "content-type" ? 415 : 400, "INVALID_ARGUMENT", error.message);
-    throw error;
-  }
 }
 
 function filterOf(query: { to?: string | undefined; auth_request_id?: string | undefined; after?: number | undefined }): EmailFilter {
@@ -44,7 +36,8 @@ function describeFilter(filter: EmailFilter): string {
 
 /**
  * The mock's control API for one environment: inbox, OTP lookup, auth
- * requests, clock, settings, reset. `environmentOf` picks the environment a
+ * requests, clock, settings, reset, and (hook-routes.ts) faults, journal,
+ * events and snapshot. `environmentOf` picks the environment a
  * request addresses.
  */
 export function controlRoutes(deps: HttpDeps, environmentOf: (c: Context) => Environment): Hono {
@@ -170,5 +163,6 @@ export function controlRoutes(deps: HttpDeps, environmentOf: (c: Context) => Env
   });
   app.delete("/clock", (c) => c.json(clockJson(environmentOf(c).clock.reset())));
 
+  registerHookRoutes(app, deps, environmentOf);
   return app;
 }

@@ -1,13 +1,17 @@
+import type { Calls } from "../services/calls.js";
 import type { PasswordlessService } from "../services/passwordless.js";
 import type { TokenService } from "../services/tokens.js";
 import type { EnvironmentStore } from "../state/environments.js";
+import type { EventBus } from "../state/events.js";
 
-/** What the HTTP routes call into. */
+/** What the transports call into. */
 export interface HttpDeps {
   environments: EnvironmentStore;
   passwordless: PasswordlessService;
   tokens: TokenService;
+  calls: Calls;
+  events: EventBus;
   version: string;
-  /** Aborted when the server shuts down, ending long-polls at once. */
+  /** Aborted when the server shuts down, ending long-polls and event streams at once. */
   shutdown: AbortSignal;
 }

@@ -1,28 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { ERROR_CODES, GRPC_CODES, ScalekitError, type GrpcCodeName } from "../domain/errors.js";
-
-/** HTTP status of each gRPC code, as grpc-gateway maps them. */
-export const HTTP_STATUS: Record<GrpcCodeName, ContentfulStatusCode> = {
-  OK: 200,
-  Canceled: 499 as ContentfulStatusCode,
-  Unknown: 500,
-  InvalidArgument: 400,
-  DeadlineExceeded: 504,
-  NotFound: 404,
-  AlreadyExists: 409,
-  PermissionDenied: 403,
-  ResourceExhausted: 429,
-  FailedPrecondition: 400,
-  Aborted: 409,
-  OutOfRange: 400,
-  Unimplemented: 501,
-  Internal: 500,
-  Unavailable: 503,
-  DataLoss: 500,
-  Unauthenticated: 401,
-};
+import { ERROR_CODES, GRPC_CODES, HTTP_STATUS, ScalekitError } from "../domain/errors.js";
 
 export const ERROR_INFO_TYPE = "type.googleapis.com/scalekit.v1.errdetails.ErrorInfo";
 
@@ -45,8 +24,13 @@ export function gatewayErrorBody(error: ScalekitError) {
   };
 }
 
+export function httpStatusOf(error: ScalekitError): ContentfulStatusCode {
+  return (error.httpStatus ?? HTTP_STATUS[error.status]) as ContentfulStatusCode;
+}
+
 export function gatewayError(c: Context, error: ScalekitError): Response {
-  return c.json(gatewayErrorBody(error), HTTP_STATUS[error.status]);
+  if (error.retryAfter !== undefined) c.header("retry-after", String(error.retryAfter));
+  return c.json(gatewayErrorBody(error), httpStatusOf(error));
 }
 
 /** An error of the mock's own control API: `{error: {code, message, details}}`. */

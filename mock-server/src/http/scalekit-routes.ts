@@ -2,10 +2,12 @@ import { Hono, type Context } from "hono";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import type { Verification } from "../domain/auth-request.js";
 import { TEMPLATE_TYPES, type ResendInput, type SendInput, type VerifyInput } from "../domain/validation.js";
+import type { Call } from "../services/calls.js";
 import type { SendResult } from "../services/passwordless.js";
 import type { Environment } from "../state/environment.js";
 import { BodyError, readJson } from "./body.js";
 import type { HttpDeps } from "./deps.js";
+import { journaled } from "./journaled.js";
 import { decodeMessage, type FieldSpec } from "./protojson.js";
 
 const SEND_FIELDS: FieldSpec[] = [
@@ -47,52 +49,71 @@ function bodyError(error: unknown): never {
   throw error;
 }
 
-/** Decodes the body, then authenticates: the order grpc-gateway runs them in. */
-async function decodeAndAuthenticate(c: Context, deps: HttpDeps, fields: FieldSpec[]) {
+/**
+ * Decodes the body, then authenticates (the order grpc-gateway runs them
+ * in), then applies the environment's fault rules.
+ */
+async function admit(c: Context, deps: HttpDeps, call: Call, fields: FieldSpec[]) {
   const body = await readJson(c).catch(bodyError);
   const decoded = decodeMessage(body, fields);
   if (decoded.ignored.length > 0) c.header("x-scalekit-mock-ignored-fields", decoded.ignored.join(","));
   const env: Environment = await deps.tokens.authenticate(c.req.header("authorization"), (id) => deps.environments.byClientId(id));
-  return { fields: decoded.fields, env };
+  const f = decoded.fields;
+  deps.calls.identify(call, env, {
+    ...(typeof f.email === "string" && { email: f.email }),
+    ...(typeof f.auth_request_id === "string" && { authRequestId: f.auth_request_id }),
+    ...(typeof f.link_token === "string" && { linkToken: f.link_token }),
+  });
+  const mail = await deps.calls.applyFaults(call);
+  return { fields: f, env, mail };
 }
 
 /** The REST transcoding of PasswordlessService (grpc-gateway style). */
 export function scalekitRoutes(deps: HttpDeps): Hono {
   const app = new Hono();
 
-  app.post("/send", async (c) => {
-    const { fields, env } = await decodeAndAuthenticate(c, deps, SEND_FIELDS);
-    const input: SendInput = {
-      email: (fields.email as string | undefined) ?? "",
-      ...(fields.template !== undefined && { template: fields.template as SendInput["template"] }),
-      ...(fields.magiclink_auth_uri !== undefined && { magiclinkAuthUri: fields.magiclink_auth_uri as string }),
-      ...(fields.state !== undefined && { state: fields.state as string }),
-      ...(fields.expires_in !== undefined && { expiresIn: fields.expires_in as number }),
-      templateVariables: (fields.template_variables as Record<string, string> | undefined) ?? {},
-    };
-    return c.json(sendResponseJson(deps.passwordless.send(env, input)));
-  });
+  app.post(
+    "/send",
+    journaled(deps, "send", async (c, call) => {
+      const { fields, env, mail } = await admit(c, deps, call, SEND_FIELDS);
+      const input: SendInput = {
+        email: (fields.email as string | undefined) ?? "",
+        ...(fields.template !== undefined && { template: fields.template as SendInput["template"] }),
+        ...(fields.magiclink_auth_uri !== undefined && { magiclinkAuthUri: fields.magiclink_auth_uri as string }),
+        ...(fields.state !== undefined && { state: fields.state as string }),
+        ...(fields.expires_in !== undefined && { expiresIn: fields.expires_in as number }),
+        templateVariables: (fields.template_variables as Record<string, string> | undefined) ?? {},
+      };
+      return c.json(sendResponseJson(deps.passwordless.send(env, input, mail)));
+    }),
+  );
 
-  app.post("/resend", async (c) => {
-    const { fields, env } = await decodeAndAuthenticate(c, deps, RESEND_FIELDS);
-    const input: ResendInput = { authRequestId: (fields.auth_request_id as string | undefined) ?? "" };
-    return c.json(sendResponseJson(deps.passwordless.resend(env, input)));
-  });
+  app.post(
+    "/resend",
+    journaled(deps, "resend", async (c, call) => {
+      const { fields, env, mail } = await admit(c, deps, call, RESEND_FIELDS);
+      const input: ResendInput = { authRequestId: (fields.auth_request_id as string | undefined) ?? "" };
+      return c.json(sendResponseJson(deps.passwordless.resend(env, input, mail)));
+    }),
+  );
 
-  app.post("/verify", async (c) => {
-    const { fields, env } = await decodeAndAuthenticate(c, deps, VERIFY_FIELDS);
-    if (fields.code !== undefined && fields.link_token !== undefined) {
-      throw new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, "invalid request body: oneof auth_credential is already set (give code or link_token, not both)", {
-        field: "link_token",
-      });
-    }
-    const input: VerifyInput = {
-      ...(fields.code !== undefined && { code: fields.code as string }),
-      ...(fields.link_token !== undefined && { linkToken: fields.link_token as string }),
-      ...(fields.auth_request_id !== undefined && { authRequestId: fields.auth_request_id as string }),
-    };
-    return c.json(verifyResponseJson(deps.passwordless.verify(env, input)));
-  });
+  app.post(
+    "/verify",
+    journaled(deps, "verify", async (c, call) => {
+      const { fields, env } = await admit(c, deps, call, VERIFY_FIELDS);
+      if (fields.code !== undefined && fields.link_token !== undefined) {
+        throw new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, "invalid request body: oneof auth_credential is already set (give code or link_token, not both)", {
+          field: "link_token",
+        });
+      }
+      const input: VerifyInput = {
+        ...(fields.code !== undefined && { code: fields.code as string }),
+        ...(fields.link_token !== undefined && { linkToken: fields.link_token as string }),
+        ...(fields.auth_request_id !== undefined && { authRequestId: fields.auth_request_id as string }),
+      };
+      return c.json(verifyResponseJson(deps.passwordless.verify(env, input)));
+    }),
+  );
 
   app.all("/:operation{send|resend|verify}", (c) => {
     c.header("allow", "POST");

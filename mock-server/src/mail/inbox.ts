@@ -29,13 +29,36 @@ export class Inbox {
   #byId = new Map<string, CapturedEmail>();
   #nextSeq = 1;
   readonly #waiters = new Set<Waiter>();
+  readonly #listeners = new Set<(email: CapturedEmail) => void>();
+  readonly #late = new Set<NodeJS.Timeout>();
 
   capture(draft: EmailDraft): CapturedEmail {
     const email: CapturedEmail = { ...draft, seq: this.#nextSeq++ };
     this.#emails.push(email);
     this.#byId.set(email.id, email);
+    for (const listener of this.#listeners) listener(email);
     for (const waiter of [...this.#waiters]) waiter.check();
     return email;
+  }
+
+  /** Captures the email after `delayMs` of real time, as a slow mail server would deliver it. */
+  captureLater(draft: EmailDraft, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.#late.delete(timer);
+      this.capture(draft);
+    }, delayMs);
+    timer.unref();
+    this.#late.add(timer);
+  }
+
+  /** Emails scheduled by captureLater and not captured yet. */
+  get inFlight(): number {
+    return this.#late.size;
+  }
+
+  onCapture(listener: (email: CapturedEmail) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Newest first. */
@@ -68,10 +91,31 @@ export class Inbox {
     return count;
   }
 
-  /** Deletes every email and starts `seq` again from 1. */
+  /** Deletes every email, drops late ones, and starts `seq` again from 1. */
   reset(): void {
     this.clear();
+    this.cancelLateDeliveries();
     this.#nextSeq = 1;
+  }
+
+  /** Forgets emails scheduled by captureLater (shutdown, reset). */
+  cancelLateDeliveries(): void {
+    for (const timer of this.#late) clearTimeout(timer);
+    this.#late.clear();
+  }
+
+  /** Every email, oldest first, and the next `seq`: for snapshots. */
+  export(): { emails: CapturedEmail[]; nextSeq: number } {
+    return { emails: [...this.#emails], nextSeq: this.#nextSeq };
+  }
+
+  /** Replaces the contents with an export. Waiters see the restored emails. */
+  import(state: { emails: CapturedEmail[]; nextSeq: number }): void {
+    this.reset();
+    this.#emails = [...state.emails];
+    for (const email of this.#emails) this.#byId.set(email.id, email);
+    this.#nextSeq = state.nextSeq;
+    for (const waiter of [...this.#waiters]) waiter.check();
   }
 
   /**

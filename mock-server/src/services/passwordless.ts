@@ -15,6 +15,9 @@ import { validateResend, validateSend, validateVerify, type ResendInput, type Se
 import { assertTemplateVariables, composeEmail } from "../mail/email.js";
 import type { TemplateSet } from "../mail/templates.js";
 import type { Environment } from "../state/environment.js";
+import type { MailPlan } from "./calls.js";
+
+const NOW: MailPlan = { mode: "now" };
 
 export interface SendResult {
   authRequestId: string;
@@ -55,47 +58,66 @@ export class PasswordlessService {
     this.#templates = templates;
   }
 
-  send(env: Environment, input: SendInput): SendResult {
+  /** `mail` says what becomes of the email (mail faults may lose or delay it). */
+  send(env: Environment, input: SendInput, mail: MailPlan = NOW): SendResult {
     const valid = validateSend(input, env.settings);
     assertTemplateVariables(this.#templates, valid.template, valid.templateVariables);
     const request = openAuthRequest(context(env), valid, env.nextSendIndex(valid.email));
     env.saveAuthRequest(request);
-    this.#deliver(env, request, "send");
+    this.#deliver(env, request, "send", mail);
     return sendResult(request);
   }
 
-  resend(env: Environment, input: ResendInput): SendResult {
+  resend(env: Environment, input: ResendInput, mail: MailPlan = NOW): SendResult {
     validateResend(input);
     const request = env.authRequest(input.authRequestId);
     if (request === undefined) throw notFound(input.authRequestId);
     resendAuthRequest(context(env), request);
     env.saveAuthRequest(request);
-    this.#deliver(env, request, "resend");
+    this.#deliver(env, request, "resend", mail);
     return sendResult(request);
   }
 
   verify(env: Environment, input: VerifyInput): Verification {
     validateVerify(input);
-    const now = env.clock.now();
+    const request = this.#requestToVerify(env, input);
+    try {
+      const now = env.clock.now();
+      const verification =
+        input.code !== undefined ? verifyCode(request, input.code, now) : verifyLinkToken(request, input.linkToken!, input.authRequestId, env.settings, now);
+      env.publish("auth_request.verified", { auth_request_id: request.id, email: request.email });
+      return verification;
+    } catch (error) {
+      if (error instanceof ScalekitError) {
+        env.publish("auth_request.failed", { auth_request_id: request.id, email: request.email, error_code: error.errorCode, attempts: request.attempts });
+      }
+      throw error;
+    }
+  }
+
+  #requestToVerify(env: Environment, input: VerifyInput): AuthRequest {
     if (input.code !== undefined) {
       const request = env.authRequest(input.authRequestId!);
       if (request === undefined) throw notFound(input.authRequestId!);
-      return verifyCode(request, input.code, now);
+      return request;
     }
-    const token = input.linkToken!;
     const request =
-      env.authRequestByLinkToken(token) ?? (input.authRequestId === undefined ? undefined : env.authRequest(input.authRequestId));
+      env.authRequestByLinkToken(input.linkToken!) ?? (input.authRequestId === undefined ? undefined : env.authRequest(input.authRequestId));
     if (request === undefined) {
       if (input.authRequestId !== undefined) throw notFound(input.authRequestId);
       throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, "link_token is not valid: no magic link was issued with this token", {
         field: "link_token",
       });
     }
-    return verifyLinkToken(request, token, input.authRequestId, env.settings, now);
+    return request;
   }
 
-  #deliver(env: Environment, request: AuthRequest, kind: "send" | "resend"): void {
+  #deliver(env: Environment, request: AuthRequest, kind: "send" | "resend", mail: MailPlan): void {
+    if (mail.mode === "drop") return;
     const id = randomUrlSafe(env.random.stream(env.id, addressKey(request.email), request.sendIndex, "email", request.resends), 22);
-    env.inbox.capture(composeEmail(this.#templates, request, { id, kind, now: env.clock.now() }));
+    // Composed now, so the Date header and expiry read as at send time, even when delivered late.
+    const draft = composeEmail(this.#templates, request, { id, kind, now: env.clock.now() });
+    if (mail.mode === "delay") env.inbox.captureLater(draft, mail.delayMs);
+    else env.inbox.capture(draft);
   }
 }

@@ -1,29 +1,41 @@
 import { MockClock } from "../clock.js";
 import { addressKey, type AuthRequest } from "../domain/auth-request.js";
-import type { RandomSource } from "../domain/random.js";
 import { settingsSchema, type Settings, type SettingsInput } from "../domain/settings.js";
+import { FaultRules } from "../faults/rules.js";
 import { Inbox } from "../mail/inbox.js";
+import { SeededRandom } from "../random.js";
+import type { Publish } from "./events.js";
+import { Journal } from "./journal.js";
 
 export interface EnvironmentOptions {
   id: string;
   clientId: string;
   clientSecret: string;
   settings: Settings;
-  random: RandomSource;
+  /** Ids, codes, links and fault draws of this environment derive from it. */
+  seed: string;
   wallTime?: () => number;
+  /** Where the environment's events go (the server's event bus). */
+  publish?: Publish;
 }
 
 /**
  * Everything one Scalekit environment owns: credentials, settings, clock,
- * auth requests and inbox. Environments never share state.
+ * auth requests, inbox, fault rules and request journal. Environments never
+ * share state.
  */
 export class Environment {
   readonly id: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  readonly random: RandomSource;
+  readonly createdAt: number;
   readonly clock: MockClock;
   readonly inbox = new Inbox();
+  readonly publish: Publish;
+  #seed: string;
+  #random: SeededRandom;
+  #faults: FaultRules;
+  readonly journal: Journal;
   readonly #initialSettings: Settings;
   #settings: Settings;
   readonly #authRequests = new Map<string, AuthRequest>();
@@ -34,10 +46,40 @@ export class Environment {
     this.id = options.id;
     this.clientId = options.clientId;
     this.clientSecret = options.clientSecret;
-    this.random = options.random;
+    this.#seed = options.seed;
+    this.#random = new SeededRandom(options.seed);
+    this.#faults = new FaultRules(this.#random, options.id);
     this.clock = new MockClock(options.wallTime);
+    this.createdAt = this.clock.now();
     this.#initialSettings = options.settings;
     this.#settings = options.settings;
+    this.journal = new Journal(options.settings.journalLimit);
+    this.publish = options.publish ?? (() => undefined);
+    this.inbox.onCapture((email) =>
+      this.publish("email.captured", {
+        id: email.id,
+        seq: email.seq,
+        to: email.to,
+        subject: email.subject,
+        auth_request_id: email.authRequestId,
+        kind: email.kind,
+      }),
+    );
+    this.clock.onChange((state) =>
+      this.publish("clock.changed", { now: new Date(state.now).toISOString(), offset_ms: state.offsetMs, frozen: state.frozen }),
+    );
+  }
+
+  get seed(): string {
+    return this.#seed;
+  }
+
+  get random(): SeededRandom {
+    return this.#random;
+  }
+
+  get faults(): FaultRules {
+    return this.#faults;
   }
 
   get settings(): Settings {
@@ -47,6 +89,7 @@ export class Environment {
   /** Applies a partial update; fields left out keep their values. Throws a ZodError when invalid. */
   updateSettings(patch: SettingsInput): Settings {
     this.#settings = settingsSchema.parse({ ...this.#settings, ...patch });
+    this.journal.limit = this.#settings.journalLimit;
     return this.#settings;
   }
 
@@ -79,13 +122,48 @@ export class Environment {
     return [...this.#authRequests.values()].reverse();
   }
 
-  /** Back to the state at start: no requests, no mail, initial settings, real time. */
+  /** Back to the state at start: no requests, mail, faults or journal; initial settings; real time. */
   reset(): void {
     this.#authRequests.clear();
     this.#linkTokens.clear();
     this.#sendsPerAddress.clear();
     this.inbox.reset();
+    this.#faults.clear();
+    this.journal.clear();
     this.#settings = this.#initialSettings;
+    this.journal.limit = this.#settings.journalLimit;
     this.clock.reset();
+  }
+
+  /** Everything a snapshot holds, as plain data. */
+  exportState() {
+    return {
+      seed: this.#seed,
+      settings: this.#settings,
+      clock: this.clock.state(),
+      sendsPerAddress: Object.fromEntries(this.#sendsPerAddress),
+      authRequests: [...this.#authRequests.values()],
+      inbox: this.inbox.export(),
+      faults: this.#faults.list().map((rule) => ({ ...rule.spec, matches: rule.matches, hits: rule.hits })),
+    };
+  }
+
+  /** Replaces this environment's state with an export (validated by the caller). */
+  importState(state: ReturnType<Environment["exportState"]>): void {
+    this.reset();
+    this.#seed = state.seed;
+    this.#random = new SeededRandom(state.seed);
+    this.#faults = new FaultRules(this.#random, this.id);
+    this.#settings = state.settings;
+    this.journal.limit = state.settings.journalLimit;
+    for (const [address, count] of Object.entries(state.sendsPerAddress)) this.#sendsPerAddress.set(address, count);
+    for (const request of state.authRequests) {
+      this.saveAuthRequest(request);
+      for (const token of request.retiredLinkTokens) this.#linkTokens.set(token, request.id);
+    }
+    for (const { matches, hits, ...spec } of state.faults) this.#faults.restore(spec, matches, hits);
+    if (state.clock.frozen) this.clock.freeze();
+    this.clock.set(state.clock.now);
+    this.inbox.import(state.inbox);
   }
 }

@@ -1,19 +1,90 @@
-import type { Environment } from "./environment.js";
+import { randomUrlSafe } from "../domain/random.js";
+import { settingsSchema, type Settings, type SettingsInput } from "../domain/settings.js";
+import { SeededRandom } from "../random.js";
+import { Environment } from "./environment.js";
+import type { EventBus } from "./events.js";
+
+export const DEFAULT_ENVIRONMENT_ID = "default";
+export const MAX_ENVIRONMENTS = 10_000;
+
+export interface NewEnvironment {
+  id?: string;
+  clientId?: string;
+  clientSecret?: string;
+  settings?: SettingsInput;
+  seed?: string;
+}
+
+export class EnvironmentError extends Error {
+  constructor(
+    readonly reason: "conflict" | "limit" | "protected",
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** The environments of one mock server, found by id or by API client id. */
 export class EnvironmentStore {
   readonly default: Environment;
   readonly #byId = new Map<string, Environment>();
   readonly #byClientId = new Map<string, Environment>();
+  readonly #seed: string;
+  readonly #bus: EventBus;
+  readonly #baseSettings: Settings;
+  readonly #wallTime: (() => number) | undefined;
+  #created = 0;
 
-  constructor(defaultEnvironment: Environment) {
-    this.default = defaultEnvironment;
-    this.add(defaultEnvironment);
+  constructor(options: { seed: string; bus: EventBus; clientId: string; clientSecret: string; settings: Settings; wallTime?: () => number }) {
+    this.#seed = options.seed;
+    this.#bus = options.bus;
+    this.#baseSettings = options.settings;
+    this.#wallTime = options.wallTime;
+    this.default = this.#add({ id: DEFAULT_ENVIRONMENT_ID, clientId: options.clientId, clientSecret: options.clientSecret, settings: options.settings, seed: options.seed });
   }
 
-  add(env: Environment): void {
+  #add(options: { id: string; clientId: string; clientSecret: string; settings: Settings; seed: string }): Environment {
+    const env = new Environment({
+      ...options,
+      ...(this.#wallTime !== undefined && { wallTime: this.#wallTime }),
+      publish: (type, data) => this.#bus.publish(type, options.id, data),
+    });
     this.#byId.set(env.id, env);
     this.#byClientId.set(env.clientId, env);
+    return env;
+  }
+
+  /**
+   * Creates an isolated environment. Ids and credentials not given derive
+   * from the server seed and the creation count, so they repeat run to run.
+   */
+  create(request: NewEnvironment = {}): Environment {
+    if (this.#byId.size >= MAX_ENVIRONMENTS) {
+      throw new EnvironmentError("limit", `at most ${MAX_ENVIRONMENTS} environments at once; delete some first`);
+    }
+    const n = ++this.#created;
+    const stream = new SeededRandom(this.#seed).stream("environment", n);
+    const id = request.id ?? `env_${randomUrlSafe(stream, 16).replace(/[-_]/g, "x")}`;
+    const clientId = request.clientId ?? `skc_${randomUrlSafe(stream, 20).replace(/[-_]/g, "x")}`;
+    if (this.#byId.has(id)) throw new EnvironmentError("conflict", `an environment with id "${id}" already exists`);
+    if (this.#byClientId.has(clientId)) throw new EnvironmentError("conflict", `client id "${clientId}" is already used by another environment`);
+    return this.#add({
+      id,
+      clientId,
+      clientSecret: request.clientSecret ?? `test_${randomUrlSafe(stream, 48)}`,
+      settings: settingsSchema.parse({ ...this.#baseSettings, ...request.settings }),
+      seed: request.seed ?? `${this.#seed}/${id}`,
+    });
+  }
+
+  delete(id: string): boolean {
+    if (id === DEFAULT_ENVIRONMENT_ID) throw new EnvironmentError("protected", "the default environment cannot be deleted; reset it instead");
+    const env = this.#byId.get(id);
+    if (env === undefined) return false;
+    env.reset();
+    this.#byId.delete(id);
+    this.#byClientId.delete(env.clientId);
+    return true;
   }
 
   get(id: string): Environment | undefined {

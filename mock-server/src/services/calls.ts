@@ -1,0 +1,124 @@
+import { ERROR_CODES, ScalekitError, type GrpcCodeName } from "../domain/errors.js";
+import type { FaultRule } from "../faults/rules.js";
+import type { Environment } from "../state/environment.js";
+import type { EnvironmentStore } from "../state/environments.js";
+import { redactHeaders, type Operation, type Transport } from "../state/journal.js";
+
+/** What becomes of the email of a send or resend. */
+export type MailPlan = { mode: "now" } | { mode: "drop" } | { mode: "delay"; delayMs: number };
+
+/** Thrown to make the transport drop the connection (fault `drop`). */
+export class DropConnection extends Error {
+  constructor(readonly faultId: string) {
+    super(`connection dropped by fault "${faultId}"`);
+  }
+}
+
+/** One Scalekit API call on its way through a transport. */
+export interface Call {
+  transport: Transport;
+  operation: Operation;
+  headers: Record<string, string>;
+  /** performance.now() at arrival. */
+  startedAt: number;
+  /** The environment, once the token (or client id) told which. */
+  env?: Environment;
+  email?: string;
+  authRequestId?: string;
+  fault?: FaultRule;
+  /** How the call ended when it answered without throwing (an OAuth error, say). */
+  outcome?: string;
+}
+
+export interface CallEnd {
+  grpcCode: GrpcCodeName;
+  outcome: string;
+  httpStatus?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The steps every Scalekit call takes whatever its transport: fault rules
+ * before the service runs, a journal entry after.
+ */
+export class Calls {
+  readonly #environments: EnvironmentStore;
+
+  constructor(environments: EnvironmentStore) {
+    this.#environments = environments;
+  }
+
+  start(transport: Transport, operation: Operation, headers: Iterable<[string, string]>): Call {
+    return { transport, operation, headers: redactHeaders(headers), startedAt: performance.now() };
+  }
+
+  /** Fills in the address a resend or verify is about, so fault rules can match it and the journal show it. */
+  identify(call: Call, env: Environment, facts: { email?: string; authRequestId?: string; linkToken?: string }): void {
+    call.env = env;
+    if (facts.authRequestId !== undefined) call.authRequestId = facts.authRequestId;
+    const request =
+      (facts.authRequestId !== undefined ? env.authRequest(facts.authRequestId) : undefined) ??
+      (facts.linkToken !== undefined ? env.authRequestByLinkToken(facts.linkToken) : undefined);
+    call.email = facts.email ?? request?.email;
+    if (request !== undefined) call.authRequestId ??= request.id;
+  }
+
+  /**
+   * Applies the first fault rule of the call's environment that acts on it:
+   * waits out a delay, then throws for an error, a rate limit or a drop.
+   * Returns what to do with the call's email.
+   */
+  async applyFaults(call: Call): Promise<MailPlan> {
+    const env = call.env ?? this.#environments.default;
+    const rule = env.faults.evaluate({
+      operation: call.operation,
+      transport: call.transport,
+      ...(call.email !== undefined && { email: call.email }),
+    });
+    if (rule === undefined) return { mode: "now" };
+    call.fault = rule;
+    env.publish("fault.hit", { fault_id: rule.id, operation: call.operation, transport: call.transport, action: rule.action.kind });
+    if (rule.delayMs > 0) await sleep(rule.delayMs);
+    const action = rule.action;
+    switch (action.kind) {
+      case "error":
+        throw new ScalekitError(action.grpcCode, action.errorCode, action.message, { httpStatus: action.httpStatus });
+      case "rateLimit":
+        throw new ScalekitError("ResourceExhausted", "RATE_LIMITED", `rate limit exceeded; retry after ${action.retryAfter}s (fault "${rule.id}")`, {
+          retryAfter: action.retryAfter,
+        });
+      case "drop":
+        throw new DropConnection(rule.id);
+      case "mail":
+        return action.mode === "drop" ? { mode: "drop" } : { mode: "delay", delayMs: action.delayMs };
+      case "delay":
+        return { mode: "now" };
+    }
+  }
+
+  /** Writes the journal entry of a finished call. */
+  finish(call: Call, end: CallEnd): void {
+    const env = call.env ?? this.#environments.default;
+    env.journal.record({
+      time: env.clock.now(),
+      transport: call.transport,
+      operation: call.operation,
+      ...(call.email !== undefined && { email: call.email }),
+      ...(call.authRequestId !== undefined && { authRequestId: call.authRequestId }),
+      outcome: end.outcome,
+      grpcCode: end.grpcCode,
+      ...(end.httpStatus !== undefined && { httpStatus: end.httpStatus }),
+      durationMs: Math.round((performance.now() - call.startedAt) * 100) / 100,
+      headers: call.headers,
+      ...(call.fault !== undefined && { faultId: call.fault.id }),
+    });
+  }
+
+  /** How an error ends a call, for the journal. */
+  static endOf(error: unknown): CallEnd {
+    if (error instanceof ScalekitError) return { grpcCode: error.status, outcome: error.errorCode };
+    if (error instanceof DropConnection) return { grpcCode: "Unavailable", outcome: "CONNECTION_DROPPED" };
+    return { grpcCode: "Internal", outcome: ERROR_CODES.internal };
+  }
+}
