@@ -84,7 +84,7 @@ export const snapshotSchema = z
       .object({
         seed: z.string().min(1),
         settings: settingsSchema,
-        clock: z.object({ now: epochMs, offsetMs: z.number(), frozen: z.boolean() }).strict(),
+        clock: z.object({ now: epochMs, frozen: z.boolean() }).strict(),
         sendsPerAddress: z.record(z.string(), z.number().int().positive()),
         authRequests: z.array(authRequestSnapshot),
         inbox: z.object({ emails: z.array(emailSnapshot), nextSeq: z.number().int().positive() }).strict(),

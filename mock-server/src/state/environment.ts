@@ -140,7 +140,8 @@ export class Environment {
     return {
       seed: this.#seed,
       settings: this.#settings,
-      clock: this.clock.state(),
+      // The instant, not the offset: an offset is relative to the wall clock of the exporting process.
+      clock: { now: this.clock.now(), frozen: this.clock.state().frozen },
       sendsPerAddress: Object.fromEntries(this.#sendsPerAddress),
       authRequests: [...this.#authRequests.values()],
       inbox: this.inbox.export(),

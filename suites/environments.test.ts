@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { controlErrorBody } from "../contracts/schemas/scalekit.js";
+import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
+import { restSession } from "./support/rest.js";
+
+let mock: MockScalekit;
+
+beforeAll(async () => {
+  mock = await createMockScalekit({ seed: "environments" });
+});
+afterAll(() => mock.close());
+
+async function control(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${mock.url}/_mock/v1${path}`, {
+    method,
+    ...(body !== undefined && { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe("environments", () => {
+  it("creates, lists, shows and deletes an environment over the control API", async () => {
+    const created = await control("POST", "/environments", { id: "team-a", settings: { passwordlessType: "LINK" } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      id: "team-a",
+      environment_url: mock.url,
+      control_url: `${mock.url}/_mock/v1/environments/team-a`,
+      settings: { passwordlessType: "LINK" },
+    });
+    expect(created.body.client_id).toMatch(/^skc_/);
+    expect(created.body.client_secret).toMatch(/^test_/);
+    const listed = await control("GET", "/environments");
+    expect(listed.body.environments.map((e: { id: string }) => e.id)).toEqual(["default", "team-a"]);
+    expect(listed.body.environments[1]).not.toHaveProperty("client_secret");
+    expect((await control("GET", "/environments/team-a/settings")).body.passwordlessType).toBe("LINK");
+    expect((await control("GET", "/settings")).body.passwordlessType).toBe("OTP");
+    expect((await control("DELETE", "/environments/team-a")).body).toEqual({ deleted: "team-a" });
+    expect((await control("GET", "/environments/team-a")).status).toBe(404);
+    expect((await control("GET", "/environments/team-a/emails")).status).toBe(404);
+  });
+
+  it("refuses a duplicate id, bad settings, and deleting the default", async () => {
+    await control("POST", "/environments", { id: "dup" });
+    expect((await control("POST", "/environments", { id: "dup" })).status).toBe(409);
+    const bad = await control("POST", "/environments", { settings: { maxAttempts: -1 } });
+    expect(bad.status).toBe(400);
+    expect(controlErrorBody.parse(bad.body).error.message).toContain("maxAttempts");
+    expect((await control("POST", "/environments", { id: "has space" })).status).toBe(400);
+    expect((await control("DELETE", "/environments/default")).status).toBe(400);
+  });
+
+  it("binds tokens to their environment: another environment's auth requests are not found", async () => {
+    const a = mock.environment();
+    const b = mock.environment();
+    const apiA = await restSession({ url: mock.url, clientId: a.clientId, clientSecret: a.clientSecret });
+    const apiB = await restSession({ url: mock.url, clientId: b.clientId, clientSecret: b.clientSecret });
+    const sent = await apiA.send({ email: "ana@example.com" });
+    expect(sent.status).toBe(200);
+    const { code } = await a.inbox.waitForOtp("ana@example.com");
+    expect((await apiB.verify({ code, auth_request_id: sent.body.auth_request_id })).status).toBe(404);
+    expect(b.inbox.list()).toEqual([]);
+    expect(mock.inbox.list()).toEqual([]);
+    expect((await apiA.verify({ code, auth_request_id: sent.body.auth_request_id })).status).toBe(200);
+    mock.deleteEnvironment(b.id);
+    expect((await apiB.send({ email: "x@example.com" })).status).toBe(401);
+  });
+
+  it("keeps 100 environments apart under 1000 concurrent sends", async () => {
+    const envs = Array.from({ length: 100 }, () => mock.environment());
+    const sessions = await Promise.all(envs.map((env) => restSession({ url: mock.url, clientId: env.clientId, clientSecret: env.clientSecret })));
+    // Every environment sends to the same ten addresses, all at once.
+    const sends = sessions.flatMap((session, e) =>
+      Array.from({ length: 10 }, (_, i) => session.send({ email: `user${i}@example.com`, state: `env-${e}` }).then((r) => ({ e, r }))),
+    );
+    const results = await Promise.all(sends);
+    expect(results.every(({ r }) => r.status === 200)).toBe(true);
+    for (const [e, env] of envs.entries()) {
+      const emails = env.inbox.list();
+      expect(emails).toHaveLength(10);
+      expect(new Set(emails.map((m) => m.to)).size).toBe(10);
+      const ids = new Set(results.filter((x) => x.e === e).map((x) => x.r.body.auth_request_id));
+      expect(emails.every((m) => ids.has(m.authRequestId))).toBe(true);
+      expect(env.requests({ operation: "send" })).toHaveLength(10);
+    }
+    // The same address in two environments gets different codes and ids.
+    expect(envs[0]!.inbox.latest({ to: "user0@example.com" })!.authRequestId).not.toBe(envs[1]!.inbox.latest({ to: "user0@example.com" })!.authRequestId);
+    // A clock, a setting and a fault in one environment touch no other.
+    envs[0]!.clock.advance("30m");
+    envs[0]!.settings.update({ otpLength: 8 });
+    envs[0]!.faults.add({ operation: "send", error: "Unavailable" });
+    expect((await sessions[1]!.send({ email: "after@example.com" })).status).toBe(200);
+    expect(envs[1]!.inbox.latest({ to: "after@example.com" })!.otp).toMatch(/^\d{6}$/);
+    expect(Math.abs(envs[1]!.clock.now().getTime() - Date.now())).toBeLessThan(5_000);
+    expect((await sessions[0]!.send({ email: "after@example.com" })).status).toBe(503);
+    for (const env of envs) mock.deleteEnvironment(env.id);
+  }, 30_000);
+
+  it("derives ids and credentials of new environments from the seed", async () => {
+    const first = await createMockScalekit({ seed: "env-seed" });
+    const second = await createMockScalekit({ seed: "env-seed" });
+    const a = first.environment();
+    const b = second.environment();
+    expect([a.id, a.clientId, a.clientSecret]).toEqual([b.id, b.clientId, b.clientSecret]);
+    await Promise.all([first.close(), second.close()]);
+  });
+});
