@@ -105,3 +105,28 @@ describe("environments", () => {
     await Promise.all([first.close(), second.close()]);
   });
 });
+
+describe("the typed client across environments", () => {
+  it("creates an environment and drives its faults, journal and snapshot", async () => {
+    const { ScalekitMockClient } = await import("../mock-server/src/client/index.js");
+    const root = new ScalekitMockClient(mock.url);
+    const created = await root.environments.create({ id: "client-env", settings: { otpLength: 8 } });
+    const client = root.forEnvironment(created.id);
+    expect((await client.settings.get()).otpLength).toBe(8);
+    const fault = await client.faults.add({ operation: "send", error: "Unavailable", times: 1 });
+    expect(fault).toMatchObject({ id: "f_1", active: true });
+    const api = await restSession({ url: mock.url, clientId: created.client_id, clientSecret: created.client_secret! });
+    expect((await api.send({ email: "c@example.com" })).status).toBe(503);
+    expect((await api.send({ email: "c@example.com" })).status).toBe(200);
+    expect((await client.requests.list({ operation: "send" })).map((r) => r.outcome)).toEqual(["ok", "UNAVAILABLE"]);
+    expect((await client.inbox.waitForOtp("c@example.com")).code).toMatch(/^\d{8}$/);
+    const snapshot = await client.snapshot.export();
+    await client.reset();
+    expect(await client.inbox.list()).toEqual([]);
+    await client.snapshot.import(snapshot);
+    expect(await client.inbox.list()).toHaveLength(1);
+    expect((await root.environments.list()).map((e) => e.id)).toContain("client-env");
+    await root.environments.delete("client-env");
+    await expect(client.settings.get()).rejects.toMatchObject({ status: 404 });
+  });
+});

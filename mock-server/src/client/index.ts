@@ -3,6 +3,9 @@
  * talk to a mock in another process or container. Needs only `fetch`.
  */
 import type { Settings, SettingsInput } from "../domain/settings.js";
+import type { FaultRuleInput } from "../../../contracts/schemas/faults.js";
+import type { Snapshot } from "../../../contracts/schemas/snapshot.js";
+import type { journalJson } from "../http/hook-routes.js";
 import type { authRequestJson, clockJson, emailJson } from "../http/views.js";
 
 export type EmailSummary = ReturnType<typeof emailJson> & { html?: never; text?: never };
@@ -53,19 +56,49 @@ export class MockApiError extends Error {
 
 export interface ClientOptions {
   fetch?: typeof fetch;
+  /** Address this environment (`/_mock/v1/environments/{id}/…`) instead of the default one. */
+  environment?: string;
 }
+
+export interface EnvironmentView {
+  id: string;
+  environment_url: string;
+  client_id: string;
+  client_secret?: string;
+  control_url: string;
+  created_at: string;
+  settings: Settings;
+}
+
+export interface FaultView {
+  id: string;
+  operation: string;
+  hits: number;
+  matches: number;
+  active: boolean;
+  [key: string]: unknown;
+}
+
+export type JournalView = ReturnType<typeof journalJson>;
 
 export class ScalekitMockClient {
   readonly baseUrl: string;
   readonly #fetch: typeof fetch;
+  readonly #prefix: string;
 
   constructor(baseUrl: string, options: ClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
     this.#fetch = options.fetch ?? fetch;
+    this.#prefix = options.environment === undefined ? "/_mock/v1" : `/_mock/v1/environments/${encodeURIComponent(options.environment)}`;
   }
 
-  async #call<T>(method: string, path: string, query: Record<string, string | number | undefined> = {}, body?: unknown): Promise<T> {
-    const url = new URL(`${this.baseUrl}/_mock/v1${path}`);
+  /** A client of another environment of the same mock. */
+  forEnvironment(id: string): ScalekitMockClient {
+    return new ScalekitMockClient(this.baseUrl, { fetch: this.#fetch, environment: id });
+  }
+
+  async #call<T>(method: string, path: string, query: Record<string, string | number | undefined> = {}, body?: unknown, root = false): Promise<T> {
+    const url = new URL(`${this.baseUrl}${root ? "/_mock/v1" : this.#prefix}${path}`);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
     const response = await this.#fetch(url, {
       method,
@@ -132,13 +165,39 @@ export class ScalekitMockClient {
     get: (id: string) => this.#call<AuthRequestView>("GET", `/auth-requests/${encodeURIComponent(id)}`),
   };
 
+  readonly faults = {
+    add: (rule: FaultRuleInput) => this.#call<FaultView>("POST", "/faults", {}, rule),
+    list: () => this.#call<{ faults: FaultView[] }>("GET", "/faults").then((r) => r.faults),
+    remove: (id: string) => this.#call<{ deleted: number }>("DELETE", `/faults/${encodeURIComponent(id)}`),
+    clear: () => this.#call<{ deleted: number }>("DELETE", "/faults").then((r) => r.deleted),
+  };
+
+  readonly requests = {
+    list: (query: { operation?: string; transport?: string; status?: string; since?: string; limit?: number } = {}) =>
+      this.#call<{ count: number; requests: JournalView[] }>("GET", "/requests", query).then((r) => r.requests),
+    clear: () => this.#call<{ deleted: number }>("DELETE", "/requests").then((r) => r.deleted),
+  };
+
+  readonly snapshot = {
+    export: () => this.#call<Snapshot>("GET", "/snapshot"),
+    import: (snapshot: unknown) => this.#call<{ restored: true }>("PUT", "/snapshot", {}, snapshot),
+  };
+
+  readonly environments = {
+    create: (request: { id?: string; client_id?: string; client_secret?: string; seed?: string; settings?: SettingsInput } = {}) =>
+      this.#call<EnvironmentView>("POST", "/environments", {}, request, true),
+    list: () => this.#call<{ environments: EnvironmentView[] }>("GET", "/environments", {}, undefined, true).then((r) => r.environments),
+    get: (id: string) => this.#call<EnvironmentView>("GET", `/environments/${encodeURIComponent(id)}`, {}, undefined, true),
+    delete: (id: string) => this.#call<{ deleted: string }>("DELETE", `/environments/${encodeURIComponent(id)}`, {}, undefined, true),
+  };
+
   /** How many auth requests, emails and access tokens the environment has seen since start or reset. */
   stats(): Promise<{ environment_id: string; auth_requests: number; emails: number; tokens_issued: number }> {
     return this.#call("GET", "/stats");
   }
 
   health(): Promise<{ status: "ok"; name: string; version: string }> {
-    return this.#call("GET", "/health");
+    return this.#call("GET", "/health", {}, undefined, true);
   }
 
   reset(): Promise<{ status: "reset"; environment_id: string }> {

@@ -33,6 +33,8 @@ export interface FaultRule {
   id: string;
   operation: FaultRuleSpec["operation"];
   match: { email?: string; transport?: Transport };
+  /** `match.email`, compiled once. */
+  emailPattern?: RegExp;
   action: FaultAction;
   /** Real ms to hold the call before the action (not for mail delays). */
   delayMs: number;
@@ -77,10 +79,14 @@ function actionOf(spec: FaultRuleSpec, id: string): FaultAction {
   return { kind: "delay" };
 }
 
-/** `*` any run of characters, `?` one; case-insensitive. */
-export function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${source}$`, "i").test(value);
+/** A glob as a regular expression: `*` any run of characters, `?` one; case-insensitive. */
+export function globPattern(glob: string): RegExp {
+  const source = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${source}$`, "i");
+}
+
+export function globMatches(glob: string, value: string): boolean {
+  return globPattern(glob).test(value);
 }
 
 /**
@@ -108,6 +114,7 @@ export class FaultRules {
       id,
       operation: spec.operation,
       match: { ...spec.match },
+      ...(spec.match?.email !== undefined && { emailPattern: globPattern(spec.match.email) }),
       action: actionOf(spec, id),
       delayMs: spec.mail === undefined ? (spec.delayMs ?? 0) : 0,
       ...(spec.times !== undefined && { times: spec.times }),
@@ -162,7 +169,7 @@ export class FaultRules {
       if (rule.times !== undefined && rule.hits >= rule.times) continue;
       if (rule.operation !== "*" && rule.operation !== call.operation) continue;
       if (rule.match.transport !== undefined && rule.match.transport !== call.transport) continue;
-      if (rule.match.email !== undefined && (call.email === undefined || !globMatches(rule.match.email, call.email))) continue;
+      if (rule.emailPattern !== undefined && (call.email === undefined || !rule.emailPattern.test(call.email))) continue;
       if (rule.action.kind === "mail" && call.operation !== "send" && call.operation !== "resend") continue;
       rule.matches += 1;
       if (rule.matches <= rule.after) continue;

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { faultRuleInput, type FaultRuleInput } from "../../../contracts/schemas/faults.js";
+import { SeededRandom } from "../random.js";
+import { FaultRules, globMatches, grpcCodeOfHttp } from "./rules.js";
+
+const rules = (seed = "s") => new FaultRules(new SeededRandom(seed), "env");
+const add = (set: FaultRules, input: FaultRuleInput) => set.add(faultRuleInput.parse(input));
+const send = (email = "a@example.com") => ({ operation: "send" as const, transport: "rest" as const, email });
+
+describe("fault rules", () => {
+  it("match operation, transport and email; the first that acts wins", () => {
+    const set = rules();
+    add(set, { operation: "verify", error: "Internal" });
+    add(set, { operation: "send", match: { transport: "grpc" }, error: "Internal" });
+    add(set, { operation: "*", match: { email: "*@x.test" }, error: "Unavailable" });
+    add(set, { operation: "send", error: "NotFound" });
+    expect(set.evaluate(send("a@X.TEST"))?.id).toBe("f_3");
+    expect(set.evaluate(send("a@y.test"))?.id).toBe("f_4");
+    expect(set.evaluate({ operation: "token", transport: "rest" })).toBeUndefined();
+  });
+
+  it("skips `after` matches, acts `times` times, and counts both", () => {
+    const set = rules();
+    const rule = add(set, { operation: "send", delayMs: 1, after: 1, times: 2 });
+    expect([1, 2, 3, 4].map(() => set.evaluate(send())?.id)).toEqual([undefined, "f_1", "f_1", undefined]);
+    expect([rule.matches, rule.hits]).toEqual([3, 2]);
+  });
+
+  it("draws probability from the seed", () => {
+    const pattern = (seed: string) => {
+      const set = rules(seed);
+      add(set, { operation: "send", delayMs: 1, probability: 0.3 });
+      return Array.from({ length: 200 }, () => (set.evaluate(send()) ? 1 : 0)).join("");
+    };
+    const a = pattern("one");
+    expect(pattern("one")).toBe(a);
+    expect(pattern("two")).not.toBe(a);
+    const hits = [...a].filter((c) => c === "1").length;
+    expect(hits).toBeGreaterThan(35);
+    expect(hits).toBeLessThan(85);
+  });
+
+  it("applies mail faults to sends and resends only", () => {
+    const set = rules();
+    add(set, { operation: "*", mail: "drop" });
+    expect(set.evaluate({ operation: "verify", transport: "rest", email: "a@b.c" })).toBeUndefined();
+    expect(set.evaluate(send())?.action).toEqual({ kind: "mail", mode: "drop", delayMs: 5000 });
+  });
+
+  it("derives the missing half of an error from the other", () => {
+    const set = rules();
+    expect(add(set, { operation: "send", error: "ResourceExhausted" }).action).toMatchObject({ httpStatus: 429, errorCode: "RESOURCE_EXHAUSTED" });
+    expect(add(set, { operation: "send", error: { status: 503 } }).action).toMatchObject({ grpcCode: "Unavailable", errorCode: "UNAVAILABLE" });
+    expect(add(set, { operation: "send", error: 14 }).action).toMatchObject({ grpcCode: "Unavailable" });
+    expect(add(set, { operation: "send", error: "resource_exhausted" }).action).toMatchObject({ grpcCode: "ResourceExhausted" });
+    expect(grpcCodeOfHttp(418)).toBe("FailedPrecondition");
+    expect(grpcCodeOfHttp(500)).toBe("Internal");
+  });
+
+  it("refuses a taken id and numbers the rest", () => {
+    const set = rules();
+    add(set, { operation: "send", delayMs: 1, id: "f_1" });
+    expect(add(set, { operation: "send", delayMs: 1 }).id).toBe("f_2");
+    expect(() => add(set, { operation: "send", delayMs: 1, id: "f_2" })).toThrow(/already exists/);
+    expect(set.remove("f_1")).toBe(true);
+    expect(set.clear()).toBe(1);
+  });
+});
+
+describe("globMatches", () => {
+  it.each([
+    ["*@example.com", "ana@EXAMPLE.com", true],
+    ["ana@example.com", "ana@example.com", true],
+    ["an?@example.com", "ann@example.com", true],
+    ["an?@example.com", "anna@example.com", false],
+    ["a.b@x.com", "aXb@x.com", false],
+    ["user+*@x.com", "user+1@x.com", true],
+  ])("%s against %s is %s", (pattern, value, expected) => {
+    expect(globMatches(pattern, value)).toBe(expected);
+  });
+});
