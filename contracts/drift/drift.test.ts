@@ -19,6 +19,7 @@ describe("contracts drift check", () => {
       "scalekit/v1/auth/passwordless.proto: SendPasswordlessRequest.expires_in: number 7 in ours, 5 in SDK",
       "scalekit/v1/auth/passwordless.proto: ResendPasswordlessRequest.auth_request_id: type int64 in ours, string in SDK",
       "scalekit/v1/auth/passwordless.proto: PasswordlessType.SMS: only in ours, not in SDK",
+      "scalekit/v1/errdetails/errdetails.proto: missing in ours",
     ]);
   });
 });
