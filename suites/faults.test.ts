@@ -244,3 +244,22 @@ describe("the SDK's retries meet fault rules", () => {
     expect((await scalekit.passwordless.sendPasswordlessEmail("dropped@example.com")).expiresIn).toBe(300);
   });
 });
+
+describe("SMTP relay", () => {
+  it("keeps capturing when the SMTP server is unreachable, and logs no secret", async () => {
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args.map(String).join(" "));
+    try {
+      const relayed = await createMockScalekit({ smtpRelay: "smtp://user:hunter2@127.0.0.1:9" });
+      const session = await restSession(relayed);
+      expect((await session.send({ email: "relay@example.com" })).status).toBe(200);
+      expect(relayed.inbox.list()).toHaveLength(1);
+      await relayed.close();
+      expect(errors.join("\n")).toContain("127.0.0.1:9");
+      expect(errors.join("\n")).not.toContain("hunter2");
+    } finally {
+      console.error = original;
+    }
+  });
+});

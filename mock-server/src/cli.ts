@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       `  client secret     ${mock.clientSecret}`,
       `  inbox             ${mock.url}/_mock/v1/emails`,
       `  seed              ${mock.seed}`,
+      ...(options.smtpRelay !== undefined ? [`  smtp relay        ${new URL(options.smtpRelay).host}`] : []),
       "",
     ].join("\n"),
   );

@@ -19,6 +19,11 @@ export const serverOptionsSchema = z
     clientSecret: z.string().min(8).max(500).optional(),
     /** Initial settings of the default environment (see `GET /_mock/v1/settings`). */
     settings: z.record(z.string(), z.unknown()).default({}),
+    /** Also send every captured email to this SMTP server (smtp://host:port or smtps://user:pass@host:port). */
+    smtpRelay: z
+      .string()
+      .refine((value) => /^smtps?:\/\/[^\s/]+(:\d+)?\/?$/.test(value), "expected smtp://host:port or smtps://user:password@host:port")
+      .optional(),
   })
   .strict();
 
@@ -34,7 +39,8 @@ const FLAGS = {
   "client-secret": { env: "SCALEKIT_MOCK_CLIENT_SECRET", type: "string", help: "API client secret (default: derived from the seed)" },
   "passwordless-type": { env: "SCALEKIT_MOCK_PASSWORDLESS_TYPE", type: "string", help: "OTP, LINK or LINK_OTP (default OTP)" },
   "token-ttl": { env: "SCALEKIT_MOCK_TOKEN_TTL", type: "string", help: 'access token lifetime, e.g. 3600 or "1h" (default 1h)' },
-  config: { env: "SCALEKIT_MOCK_CONFIG", type: "string", help: "JSON file with any of: port, host, seed, clientId, clientSecret, settings" },
+  "smtp-relay": { env: "SCALEKIT_MOCK_SMTP_RELAY", type: "string", help: "also send every captured email to this SMTP server, e.g. smtp://127.0.0.1:1025" },
+  config: { env: "SCALEKIT_MOCK_CONFIG", type: "string", help: "JSON file with any of: port, host, seed, clientId, clientSecret, smtpRelay, settings" },
 } as const;
 
 export class ConfigError extends Error {}
@@ -118,6 +124,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
     ...(pick("seed") !== undefined && { seed: pick("seed") }),
     ...(pick("client-id") !== undefined && { clientId: pick("client-id") }),
     ...(pick("client-secret") !== undefined && { clientSecret: pick("client-secret") }),
+    ...(pick("smtp-relay") !== undefined && { smtpRelay: pick("smtp-relay") }),
     settings: {
       ...fileSettings,
       ...(passwordlessType !== undefined && { passwordlessType }),

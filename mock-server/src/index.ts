@@ -7,6 +7,7 @@ import { grpcContextValues, passwordlessRoutes } from "./grpc/passwordless-servi
 import { environmentHandle, type MockEnvironment } from "./handle.js";
 import { createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
+import { SmtpRelay } from "./mail/smtp-relay.js";
 import { loadTemplates } from "./mail/templates.js";
 import { packageVersion } from "./package-root.js";
 import { SeededRandom } from "./random.js";
@@ -89,6 +90,14 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     // Connect's response type narrows a callback parameter that Hono's listener never uses.
     fallback: (request, response) => void honoListener(request, response as Parameters<typeof honoListener>[1]),
   });
+  const relay = config.smtpRelay === undefined ? undefined : new SmtpRelay(config.smtpRelay);
+  if (relay !== undefined) {
+    events.subscribe((event) => {
+      if (event.type !== "email.captured") return;
+      const email = environments.get(event.environmentId)?.inbox.get(String(event.data.id));
+      if (email !== undefined) relay.relay(email);
+    });
+  }
   const server = await listen(handler, { host: config.host, port: config.port });
   url = server.url;
 
@@ -102,7 +111,7 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     close: async () => {
       shutdown.abort();
       for (const env of environments.list()) env.inbox.cancelLateDeliveries();
-      await server.close();
+      await Promise.all([server.close(), relay?.close()]);
     },
   };
 }

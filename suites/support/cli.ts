@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../../mock-server/src/package-root.js";
 
-export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const CLI = fileURLToPath(new URL("../../dist/mock-server/src/cli.js", import.meta.url));
+export const ROOT = packageRoot();
+/** The built CLI (`npm run build`), as `npm start` runs it. */
+export const CLI = join(ROOT, "dist", "mock-server", "src", "cli.js");
 
 export interface RunningCli {
   url: string;

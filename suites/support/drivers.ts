@@ -57,7 +57,7 @@ const PASSWORDLESS_TYPES = ["PASSWORDLESS_TYPE_UNSPECIFIED", "OTP", "LINK", "LIN
 const TEMPLATES = ["UNSPECIFIED", "SIGNIN", "SIGNUP"];
 
 export async function restDriver(target: Target): Promise<Driver> {
-  const api = await restSession(target);
+  const api = await restSession(target, { refreshOn401: true });
   const outcome = <T>(result: { status: number; body: any }, map: (body: any) => T): Outcome<T> =>
     result.status === 200
       ? { ok: true, value: map(result.body) }

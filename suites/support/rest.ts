@@ -33,10 +33,23 @@ export interface RestSession {
   verify(body: unknown): Promise<RestResult>;
 }
 
-/** Fetches a token once and calls the passwordless endpoints with it. */
-export async function restSession(mock: { url: string; clientId: string; clientSecret: string }): Promise<RestSession> {
-  const token = await fetchToken(mock.url, mock.clientId, mock.clientSecret);
-  const auth = { authorization: `Bearer ${token}` };
-  const call = (op: string) => (body: unknown) => post(mock.url, `/api/v1/passwordless/email/${op}`, body, auth);
-  return { token, send: call("send"), resend: call("resend"), verify: call("verify") };
+/**
+ * Fetches a token and calls the passwordless endpoints with it. With
+ * `refreshOn401`, a 401 fetches a new token and retries once, as a careful
+ * app does when its token expires.
+ */
+export async function restSession(mock: { url: string; clientId: string; clientSecret: string }, options: { refreshOn401?: boolean } = {}): Promise<RestSession> {
+  const session: RestSession = {
+    token: await fetchToken(mock.url, mock.clientId, mock.clientSecret),
+    send: (body) => call("send", body),
+    resend: (body) => call("resend", body),
+    verify: (body) => call("verify", body),
+  };
+  const call = async (op: string, body: unknown): Promise<RestResult> => {
+    const result = await post(mock.url, `/api/v1/passwordless/email/${op}`, body, { authorization: `Bearer ${session.token}` });
+    if (result.status !== 401 || !options.refreshOn401) return result;
+    session.token = await fetchToken(mock.url, mock.clientId, mock.clientSecret);
+    return post(mock.url, `/api/v1/passwordless/email/${op}`, body, { authorization: `Bearer ${session.token}` });
+  };
+  return session;
 }

@@ -1,0 +1,57 @@
+import type { ScalekitMockClient } from "../../mock-server/src/client/index.js";
+import type { Driver, Outcome } from "../support/drivers.js";
+
+/** What a scenario may need beyond the Scalekit API itself. */
+export type Capability = "clock" | "faults" | "settings" | "templates";
+
+export type PasswordlessType = "OTP" | "LINK" | "LINK_OTP";
+export type TransportName = "rest" | "sdk";
+
+/** One email as a scenario sees it, whatever mailbox it came from. */
+export interface MailItem {
+  code?: string;
+  link?: string;
+  linkToken?: string;
+  subject: string;
+  text: string;
+  /** Pass as `after` to wait for a newer email to the same address. */
+  cursor: number;
+}
+
+export interface InboxReader {
+  /** The newest email to `email` (newer than `after`), waiting for it. */
+  waitFor(email: string, options?: { after?: number; timeoutMs?: number }): Promise<MailItem>;
+}
+
+export interface ScenarioContext {
+  driver: Driver;
+  inbox: InboxReader;
+  /** The control API of the scenario's own environment; present when the target has clock, faults or settings. */
+  control?: ScalekitMockClient;
+  transport: TransportName;
+  /** A fresh address for this run. */
+  address(label?: string): string;
+  /** Target facts scenarios may need (e.g. a fresh SDK client with wrong credentials). */
+  target: { url: string; clientId: string; clientSecret: string };
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  /** The passwordless type the environment must have. */
+  type: PasswordlessType;
+  needs: Capability[];
+  /** Transports it runs on; both unless narrowed (e.g. SDK retry behaviour). */
+  transports?: TransportName[];
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+/** A call's outcome reduced to what must match between targets: field names, types, enum values, error codes. */
+export type Shape = Record<string, string>;
+
+export interface RecordedStep {
+  step: string;
+  shape: Shape;
+}
+
+export type { Outcome };
