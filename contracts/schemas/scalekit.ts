@@ -60,3 +60,29 @@ export const tokenResponse = z
     scope: z.string(),
   })
   .strict();
+
+/** Request bodies, as documented with snake_case names (lowerCamelCase is accepted too). */
+export const sendPasswordlessRequest = z
+  .object({
+    email: z.string().min(1).max(320).describe("Recipient; a valid email address"),
+    template: z.enum(["UNSPECIFIED", "SIGNIN", "SIGNUP"]).optional(),
+    magiclink_auth_uri: z.string().min(1).max(1000).optional().describe("Required when the passwordless type is LINK or LINK_OTP"),
+    state: z.string().min(1).max(1000).optional(),
+    expires_in: z.number().int().min(0).optional().describe("Seconds; default 300"),
+    template_variables: z.record(z.string().min(2).max(25), z.string().max(256)).optional().describe("At most 30 pairs; reserved keys: otp, expiry_time_relative, link, expire_time, expiry_time"),
+  })
+  .strict();
+
+export const verifyPasswordlessRequest = z
+  .object({
+    code: z.string().min(1).max(20).optional().describe("One of code or link_token"),
+    link_token: z.string().min(1).max(100).optional(),
+    auth_request_id: z.string().max(200).optional().describe("Required with a code, and with a link token under same-origin enforcement"),
+  })
+  .strict();
+
+export const resendPasswordlessRequest = z.object({ auth_request_id: z.string().min(1).max(200) }).strict();
+
+export const jwks = z.object({ keys: z.array(z.object({ kty: z.literal("RSA"), n: z.string(), e: z.string(), kid: z.string(), alg: z.literal("RS256"), use: z.literal("sig") }).strict()) }).strict();
+
+export const oauthError = z.object({ error: z.string(), error_description: z.string() }).strict();

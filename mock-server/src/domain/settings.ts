@@ -22,7 +22,7 @@ const seconds = z
  * the real service does not publish (each listed in docs/deviations.md).
  * This schema is the one place defaults live.
  */
-export const settingsSchema = z
+export const settingsFields = z
   .object({
     /** What a send emails: a code, a magic link, or both. */
     passwordlessType: z.enum(PASSWORDLESS_TYPES).default("OTP"),
@@ -47,8 +47,10 @@ export const settingsSchema = z
     /** Calls kept in the request journal; the oldest go first. */
     journalLimit: z.number().int().min(1).max(100_000).default(1_000),
   })
-  .strict()
-  .superRefine((settings, ctx) => {
+  .strict();
+
+/** The settings with the checks that span fields. */
+export const settingsSchema = settingsFields.superRefine((settings, ctx) => {
     if (settings.minExpiresIn > settings.maxExpiresIn) {
       ctx.addIssue({ code: "custom", path: ["minExpiresIn"], message: "minExpiresIn must not exceed maxExpiresIn" });
     }

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { constants as h2, type Http2ServerRequest } from "node:http2";
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
+import { OPENAPI_DOCUMENTS } from "../../../contracts/openapi/build.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { DropConnection } from "../services/calls.js";
 import { authRoutes } from "./auth-routes.js";
@@ -29,6 +30,15 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   app.route("/api/v1/passwordless/email", scalekitRoutes(deps));
   app.route("/", authRoutes(deps));
+  const documents = new Map<string, unknown>();
+  const openApi = (name: keyof typeof OPENAPI_DOCUMENTS) => {
+    if (!documents.has(name)) documents.set(name, OPENAPI_DOCUMENTS[name](deps.version));
+    return documents.get(name);
+  };
+  app.get(`${CONTROL_PREFIX}/openapi.json`, (c) => c.json(openApi("mock-control")));
+  app.get(`${CONTROL_PREFIX}/openapi/:name{scalekit-passwordless\\.json|mock-control\\.json}`, (c) =>
+    c.json(openApi(c.req.param("name").replace(/\.json$/, "") as keyof typeof OPENAPI_DOCUMENTS)),
+  );
   app.route(CONTROL_PREFIX, environmentRoutes(deps.environments));
   app.route(
     `${CONTROL_PREFIX}/environments/:env`,
