@@ -14,7 +14,7 @@ import { PasswordlessApiError, PasswordlessRestClient } from "./passwordless-cli
  * with provider states set up through its control API. Both offline.
  */
 
-const { like, integer, regex, string, fromProviderState, eachLike } = MatchersV3;
+const { integer, regex, string, fromProviderState, eachLike } = MatchersV3;
 const PACT_DIR = fileURLToPath(new URL("./pacts", import.meta.url));
 const CONSUMER = "passwordless-rest-client";
 const PROVIDER = "scalekit-passwordless";

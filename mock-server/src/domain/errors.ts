@@ -68,8 +68,6 @@ export const ERROR_CODES = {
   unauthenticated: "UNAUTHENTICATED",
   tokenExpired: "TOKEN_EXPIRED",
   notFound: "NOT_FOUND",
-  methodNotAllowed: "METHOD_NOT_ALLOWED",
-  unsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE",
   internal: "INTERNAL",
 } as const;
 
@@ -113,8 +111,4 @@ export class ScalekitError extends Error {
     this.retryAfter = options.retryAfter;
     this.violations = options.violations ?? [];
   }
-}
-
-export function isScalekitError(error: unknown): error is ScalekitError {
-  return error instanceof ScalekitError;
 }

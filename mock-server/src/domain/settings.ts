@@ -51,13 +51,13 @@ export const settingsFields = z
 
 /** The settings with the checks that span fields. */
 export const settingsSchema = settingsFields.superRefine((settings, ctx) => {
-    if (settings.minExpiresIn > settings.maxExpiresIn) {
-      ctx.addIssue({ code: "custom", path: ["minExpiresIn"], message: "minExpiresIn must not exceed maxExpiresIn" });
-    }
-    if (settings.defaultExpiresIn < settings.minExpiresIn || settings.defaultExpiresIn > settings.maxExpiresIn) {
-      ctx.addIssue({ code: "custom", path: ["defaultExpiresIn"], message: "defaultExpiresIn must lie between minExpiresIn and maxExpiresIn" });
-    }
-  });
+  if (settings.minExpiresIn > settings.maxExpiresIn) {
+    ctx.addIssue({ code: "custom", path: ["minExpiresIn"], message: "minExpiresIn must not exceed maxExpiresIn" });
+  }
+  if (settings.defaultExpiresIn < settings.minExpiresIn || settings.defaultExpiresIn > settings.maxExpiresIn) {
+    ctx.addIssue({ code: "custom", path: ["defaultExpiresIn"], message: "defaultExpiresIn must lie between minExpiresIn and maxExpiresIn" });
+  }
+});
 
 export type Settings = z.output<typeof settingsSchema>;
 export type SettingsInput = z.input<typeof settingsSchema>;

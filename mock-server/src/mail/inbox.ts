@@ -51,11 +51,6 @@ export class Inbox {
     this.#late.add(timer);
   }
 
-  /** Emails scheduled by captureLater and not captured yet. */
-  get inFlight(): number {
-    return this.#late.size;
-  }
-
   onCapture(listener: (email: CapturedEmail) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

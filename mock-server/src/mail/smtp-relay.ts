@@ -4,14 +4,12 @@ import type { CapturedEmail } from "./email.js";
 /**
  * Sends a copy of every captured email to an SMTP server, so a mail sink
  * (Mailpit or the like) sees what a real environment with a custom SMTP
- * provider would send. Failures are logged and counted, never thrown.
+ * provider would send. Failures are logged, never thrown.
  */
 export class SmtpRelay {
   readonly #transport: Transporter;
   readonly #where: string;
   #queue = Promise.resolve();
-  sent = 0;
-  failed = 0;
 
   constructor(url: string) {
     const parsed = new URL(url);
@@ -34,9 +32,7 @@ export class SmtpRelay {
           messageId: `<${email.id}@scalekit-mock.test>`,
           headers: { "X-Scalekit-Auth-Request-Id": email.authRequestId },
         });
-        this.sent += 1;
       } catch (error) {
-        this.failed += 1;
         console.error(`scalekit-mock: relaying email ${email.id} to ${this.#where} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     });

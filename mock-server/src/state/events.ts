@@ -25,8 +25,4 @@ export class EventBus {
     this.#subscribers.add(subscriber);
     return () => this.#subscribers.delete(subscriber);
   }
-
-  get subscribers(): number {
-    return this.#subscribers.size;
-  }
 }
