@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       `  client id         ${mock.clientId}`,
       `  client secret     ${mock.clientSecret}`,
       `  inbox             ${mock.url}/_mock/v1/emails`,
+      ...(options.adminToken !== undefined ? ["  control API       requires the admin token (Authorization: Bearer …)"] : []),
       `  seed              ${mock.seed}`,
       ...(options.smtpRelay !== undefined ? [`  smtp relay        ${new URL(options.smtpRelay).host}`] : []),
       "",

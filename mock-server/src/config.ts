@@ -19,6 +19,10 @@ export const serverOptionsSchema = z
     clientSecret: z.string().min(8).max(500).optional(),
     /** Initial settings of the default environment (see `GET /_mock/v1/settings`). */
     settings: z.record(z.string(), z.unknown()).default({}),
+    /** When set, the control API (except /health) requires `Authorization: Bearer <adminToken>`. */
+    adminToken: z.string().min(16, "use at least 16 characters").max(500).optional(),
+    /** Serve the control API without a token on a non-loopback address (prints a warning). */
+    openControl: z.boolean().default(false),
     /** Also send every captured email to this SMTP server (smtp://host:port or smtps://user:pass@host:port). */
     smtpRelay: z
       .string()
@@ -39,11 +43,22 @@ const FLAGS = {
   "client-secret": { env: "SCALEKIT_MOCK_CLIENT_SECRET", type: "string", help: "API client secret (default: derived from the seed)" },
   "passwordless-type": { env: "SCALEKIT_MOCK_PASSWORDLESS_TYPE", type: "string", help: "OTP, LINK or LINK_OTP (default OTP)" },
   "token-ttl": { env: "SCALEKIT_MOCK_TOKEN_TTL", type: "string", help: 'access token lifetime, e.g. 3600 or "1h" (default 1h)' },
+  "admin-token": { env: "SCALEKIT_MOCK_ADMIN_TOKEN", type: "string", help: "require Authorization: Bearer <token> on the control API (needed off loopback)" },
   "smtp-relay": { env: "SCALEKIT_MOCK_SMTP_RELAY", type: "string", help: "also send every captured email to this SMTP server, e.g. smtp://127.0.0.1:1025" },
   config: { env: "SCALEKIT_MOCK_CONFIG", type: "string", help: "JSON file with any of: port, host, seed, clientId, clientSecret, smtpRelay, settings" },
 } as const;
 
 export class ConfigError extends Error {}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Why the options would expose the control API to other machines without a token, if they do. */
+export function controlExposure(options: { host: string; adminToken?: string | undefined }): string | undefined {
+  if (isLoopback(options.host) || options.adminToken !== undefined) return undefined;
+  return `binding ${options.host} exposes the control API (mail, codes, faults) to other machines: set --admin-token (SCALEKIT_MOCK_ADMIN_TOKEN), or pass --open-control to accept the risk`;
+}
 
 export function helpText(version: string): string {
   const lines = Object.entries(FLAGS).map(([flag, spec]) => `  --${`${flag} <value>`.padEnd(28)}${spec.help}\n  ${"".padEnd(30)}env ${spec.env}`);
@@ -54,6 +69,7 @@ export function helpText(version: string): string {
     "",
     "Options (flags win over env vars, env vars over the config file):",
     ...lines,
+    `  ${"--open-control".padEnd(30)}serve the control API without a token off loopback (not safe)\n  ${"".padEnd(30)}env SCALEKIT_MOCK_OPEN_CONTROL=true`,
     `  ${"-h, --help".padEnd(30)}show this help`,
     `  ${"-v, --version".padEnd(30)}print the version`,
     "",
@@ -93,7 +109,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
     const options = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: "string" as const }]));
     ({ values } = parseArgs({
       args: argv,
-      options: { ...options, help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" } },
+      options: { ...options, "open-control": { type: "boolean" }, help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" } },
       strict: true,
       allowPositionals: false,
     }));
@@ -125,6 +141,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
     ...(pick("client-id") !== undefined && { clientId: pick("client-id") }),
     ...(pick("client-secret") !== undefined && { clientSecret: pick("client-secret") }),
     ...(pick("smtp-relay") !== undefined && { smtpRelay: pick("smtp-relay") }),
+    ...(pick("admin-token") !== undefined && { adminToken: pick("admin-token") }),
+    ...((values["open-control"] === true || env.SCALEKIT_MOCK_OPEN_CONTROL === "true") && { openControl: true }),
     settings: {
       ...fileSettings,
       ...(passwordlessType !== undefined && { passwordlessType }),
@@ -138,5 +156,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error)}`);
   const settings = settingsSchema.safeParse(parsed.data.settings);
   if (!settings.success) throw new ConfigError(`invalid settings: ${describeIssues(settings.error)}`);
+  const exposure = controlExposure(parsed.data);
+  if (exposure !== undefined && !parsed.data.openControl) throw new ConfigError(exposure);
   return { kind: "serve", options: parsed.data };
 }

@@ -1,11 +1,11 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { getRequestListener } from "@hono/node-server";
-import { serverOptionsSchema, type ServerOptionsInput } from "./config.js";
+import { controlExposure, serverOptionsSchema, type ServerOptionsInput } from "./config.js";
 import { randomUrlSafe } from "./domain/random.js";
 import { settingsSchema, type SettingsInput } from "./domain/settings.js";
 import { grpcContextValues, passwordlessRoutes } from "./grpc/passwordless-service.js";
 import { environmentHandle, type MockEnvironment } from "./handle.js";
-import { createHttpApp } from "./http/app.js";
+import { API_BODY_LIMIT, createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
 import { SmtpRelay } from "./mail/smtp-relay.js";
 import { loadTemplates } from "./mail/templates.js";
@@ -62,6 +62,11 @@ export function defaultClientSecret(seed: string): string {
  */
 export async function createMockScalekit(options: MockScalekitOptions = {}): Promise<MockScalekit> {
   const config = serverOptionsSchema.parse({ port: 0, ...options });
+  const exposure = controlExposure(config);
+  if (exposure !== undefined) {
+    if (!config.openControl) throw new Error(`scalekit-mock: ${exposure}`);
+    console.warn(`scalekit-mock: warning: the control API is open to anyone who can reach ${config.host}:${config.port} (--open-control)`);
+  }
   const events = new EventBus();
   const environments = new EnvironmentStore({
     seed: config.seed,
@@ -81,12 +86,15 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     events,
     version: packageVersion(),
     shutdown: shutdown.signal,
+    ...(config.adminToken !== undefined && { adminToken: config.adminToken }),
   };
   const honoListener = getRequestListener(createHttpApp(deps).fetch);
   // gRPC, gRPC-Web and Connect calls of PasswordlessService go to Connect; every other request to the Hono app.
   const handler = connectNodeAdapter({
     routes: passwordlessRoutes(deps),
     contextValues: grpcContextValues,
+    // Larger messages are refused with ResourceExhausted.
+    readMaxBytes: API_BODY_LIMIT,
     // Connect's response type narrows a callback parameter that Hono's listener never uses.
     fallback: (request, response) => void honoListener(request, response as Parameters<typeof honoListener>[1]),
   });

@@ -58,6 +58,8 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Address this environment (`/_mock/v1/environments/{id}/…`) instead of the default one. */
   environment?: string;
+  /** The mock's --admin-token, when it has one. */
+  adminToken?: string;
 }
 
 export interface EnvironmentView {
@@ -85,25 +87,28 @@ export class ScalekitMockClient {
   readonly baseUrl: string;
   readonly #fetch: typeof fetch;
   readonly #prefix: string;
+  readonly #options: ClientOptions;
 
   constructor(baseUrl: string, options: ClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
+    this.#options = options;
     this.#fetch = options.fetch ?? fetch;
     this.#prefix = options.environment === undefined ? "/_mock/v1" : `/_mock/v1/environments/${encodeURIComponent(options.environment)}`;
   }
 
   /** A client of another environment of the same mock. */
   forEnvironment(id: string): ScalekitMockClient {
-    return new ScalekitMockClient(this.baseUrl, { fetch: this.#fetch, environment: id });
+    return new ScalekitMockClient(this.baseUrl, { ...this.#options, environment: id });
   }
 
   async #call<T>(method: string, path: string, query: Record<string, string | number | undefined> = {}, body?: unknown, root = false): Promise<T> {
     const url = new URL(`${this.baseUrl}${root ? "/_mock/v1" : this.#prefix}${path}`);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
-    const response = await this.#fetch(url, {
-      method,
-      ...(body !== undefined && { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-    });
+    const headers: Record<string, string> = {
+      ...(body !== undefined && { "content-type": "application/json" }),
+      ...(this.#options.adminToken !== undefined && { authorization: `Bearer ${this.#options.adminToken}` }),
+    };
+    const response = await this.#fetch(url, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
     const text = await response.text();
     const json: unknown = text === "" ? undefined : JSON.parse(text);
     if (!response.ok) {

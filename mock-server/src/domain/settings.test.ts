@@ -15,6 +15,8 @@ describe("settings", () => {
       enforceSameOrigin: false,
       tokenTtl: 3_600,
       journalLimit: 1_000,
+      emailLimit: 10_000,
+      authRequestLimit: 10_000,
     });
   });
 

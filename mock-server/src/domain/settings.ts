@@ -46,6 +46,10 @@ export const settingsFields = z
     tokenTtl: seconds.default(3_600),
     /** Calls kept in the request journal; the oldest go first. */
     journalLimit: z.number().int().min(1).max(100_000).default(1_000),
+    /** Emails kept in the inbox; the oldest go first. */
+    emailLimit: z.number().int().min(1).max(1_000_000).default(10_000),
+    /** Auth requests kept; the oldest go first (their codes and links stop working). */
+    authRequestLimit: z.number().int().min(1).max(1_000_000).default(10_000),
   })
   .strict();
 

@@ -1,10 +1,12 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { constants as h2, type Http2ServerRequest } from "node:http2";
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { OPENAPI_DOCUMENTS } from "../../../contracts/openapi/build.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { DropConnection } from "../services/calls.js";
+import { secretsEqual } from "../services/tokens.js";
 import { authRoutes } from "./auth-routes.js";
 import { controlRoutes } from "./control-routes.js";
 import type { HttpDeps } from "./deps.js";
@@ -13,6 +15,12 @@ import { ControlError, controlError, gatewayError, internalError } from "./error
 import { scalekitRoutes } from "./scalekit-routes.js";
 
 export const CONTROL_PREFIX = "/_mock/v1";
+
+/** Largest body of a Scalekit call; requests are a few hundred bytes. */
+export const API_BODY_LIMIT = 64 * 1024;
+/** Largest control API body; snapshots carry whole inboxes. */
+const CONTROL_BODY_LIMIT = 1024 * 1024;
+const SNAPSHOT_BODY_LIMIT = 256 * 1024 * 1024;
 
 const isControlPath = (path: string) => path === "/_mock" || path.startsWith("/_mock/");
 
@@ -27,6 +35,31 @@ function dropConnection(c: Context): Response {
 /** Every HTTP surface on one Hono app: Scalekit REST, OAuth, control API. */
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
+
+  const tooLarge = (limit: number) => (c: Context) =>
+    isControlPath(c.req.path)
+      ? controlError(c, new ControlError(413, "PAYLOAD_TOO_LARGE", `request body over ${limit} bytes`))
+      : gatewayError(c, new ScalekitError("ResourceExhausted", "PAYLOAD_TOO_LARGE", `request body over ${limit} bytes`, { httpStatus: 413 }));
+  app.use(`${CONTROL_PREFIX}/snapshot`, bodyLimit({ maxSize: SNAPSHOT_BODY_LIMIT, onError: tooLarge(SNAPSHOT_BODY_LIMIT) }));
+  app.use(`${CONTROL_PREFIX}/environments/:env/snapshot`, bodyLimit({ maxSize: SNAPSHOT_BODY_LIMIT, onError: tooLarge(SNAPSHOT_BODY_LIMIT) }));
+  app.use("*", async (c, next) => {
+    if (c.req.path.endsWith("/snapshot")) return next();
+    const limit = isControlPath(c.req.path) ? CONTROL_BODY_LIMIT : API_BODY_LIMIT;
+    return bodyLimit({ maxSize: limit, onError: tooLarge(limit) })(c, next);
+  });
+
+  if (deps.adminToken !== undefined) {
+    const expected = deps.adminToken;
+    app.use(`${CONTROL_PREFIX}/*`, async (c, next) => {
+      if (c.req.path === `${CONTROL_PREFIX}/health`) return next();
+      const given = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+      if (given === undefined || !secretsEqual(given, expected)) {
+        c.header("www-authenticate", 'Bearer realm="scalekit-mock control"');
+        return controlError(c, new ControlError(401, "UNAUTHENTICATED", "the control API needs Authorization: Bearer <admin token> (--admin-token)"));
+      }
+      return next();
+    });
+  }
 
   app.route("/api/v1/passwordless/email", scalekitRoutes(deps));
   app.route("/", authRoutes(deps));

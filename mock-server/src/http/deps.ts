@@ -12,6 +12,8 @@ export interface HttpDeps {
   calls: Calls;
   events: EventBus;
   version: string;
+  /** When set, control routes (but /health) require it as a bearer token. */
+  adminToken?: string;
   /** Aborted when the server shuts down, ending long-polls and event streams at once. */
   shutdown: AbortSignal;
 }

@@ -25,6 +25,8 @@ function matches(email: CapturedEmail, filter: EmailFilter): boolean {
  * first out. Waiters are woken by each capture: no polling.
  */
 export class Inbox {
+  /** Most emails kept; read on every capture so a settings change applies at once. */
+  readonly #limit: () => number;
   #emails: CapturedEmail[] = [];
   #byId = new Map<string, CapturedEmail>();
   #nextSeq = 1;
@@ -32,10 +34,16 @@ export class Inbox {
   readonly #listeners = new Set<(email: CapturedEmail) => void>();
   readonly #late = new Set<NodeJS.Timeout>();
 
+  constructor(limit: () => number = () => Number.POSITIVE_INFINITY) {
+    this.#limit = limit;
+  }
+
   capture(draft: EmailDraft): CapturedEmail {
     const email: CapturedEmail = { ...draft, seq: this.#nextSeq++ };
     this.#emails.push(email);
     this.#byId.set(email.id, email);
+    const excess = this.#emails.length - this.#limit();
+    if (excess > 0) for (const old of this.#emails.splice(0, excess)) this.#byId.delete(old.id);
     for (const listener of this.#listeners) listener(email);
     for (const waiter of [...this.#waiters]) waiter.check();
     return email;

@@ -30,7 +30,7 @@ export class Environment {
   readonly clientSecret: string;
   readonly createdAt: number;
   readonly clock: MockClock;
-  readonly inbox = new Inbox();
+  readonly inbox = new Inbox(() => this.#settings.emailLimit);
   readonly publish: Publish;
   #seed: string;
   #random: SeededRandom;
@@ -105,6 +105,12 @@ export class Environment {
     this.#authRequests.set(request.id, request);
     const token = request.credentials.linkToken;
     if (token !== undefined) this.#linkTokens.set(token, request.id);
+    // Maps keep insertion order: the first keys are the oldest requests.
+    for (const [id, old] of this.#authRequests) {
+      if (this.#authRequests.size <= this.#settings.authRequestLimit) break;
+      this.#authRequests.delete(id);
+      for (const oldToken of [old.credentials.linkToken, ...old.retiredLinkTokens]) if (oldToken !== undefined) this.#linkTokens.delete(oldToken);
+    }
   }
 
   authRequest(id: string): AuthRequest | undefined {
