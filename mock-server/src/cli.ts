@@ -4,6 +4,8 @@ import { createMockScalekit } from "./index.js";
 import { packageVersion } from "./package-root.js";
 
 async function main(): Promise<void> {
+  // Whoever started us may stop reading our output (a closed pipe); that is no reason to crash.
+  process.stdout.on("error", () => undefined);
   const version = packageVersion();
   let request;
   try {

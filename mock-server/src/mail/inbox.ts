@@ -29,6 +29,8 @@ export class Inbox {
   readonly #limit: () => number;
   #emails: CapturedEmail[] = [];
   #byId = new Map<string, CapturedEmail>();
+  /** Emails by lower-cased recipient, oldest first: lookups by address stay fast in a big inbox. */
+  #byRecipient = new Map<string, CapturedEmail[]>();
   #nextSeq = 1;
   readonly #waiters = new Set<Waiter>();
   readonly #listeners = new Set<(email: CapturedEmail) => void>();
@@ -40,13 +42,30 @@ export class Inbox {
 
   capture(draft: EmailDraft): CapturedEmail {
     const email: CapturedEmail = { ...draft, seq: this.#nextSeq++ };
-    this.#emails.push(email);
-    this.#byId.set(email.id, email);
+    this.#add(email);
     const excess = this.#emails.length - this.#limit();
-    if (excess > 0) for (const old of this.#emails.splice(0, excess)) this.#byId.delete(old.id);
+    if (excess > 0) for (const old of this.#emails.splice(0, excess)) this.#forget(old);
     for (const listener of this.#listeners) listener(email);
     for (const waiter of [...this.#waiters]) waiter.check();
     return email;
+  }
+
+  #add(email: CapturedEmail): void {
+    this.#emails.push(email);
+    this.#byId.set(email.id, email);
+    const key = email.to.toLowerCase();
+    const list = this.#byRecipient.get(key);
+    if (list === undefined) this.#byRecipient.set(key, [email]);
+    else list.push(email);
+  }
+
+  /** Drops an evicted email: the oldest, so also the oldest of its recipient. */
+  #forget(email: CapturedEmail): void {
+    this.#byId.delete(email.id);
+    const key = email.to.toLowerCase();
+    const list = this.#byRecipient.get(key);
+    if (list?.[0] === email) list.shift();
+    if (list?.length === 0) this.#byRecipient.delete(key);
   }
 
   /** Captures the email after `delayMs` of real time, as a slow mail server would deliver it. */
@@ -67,8 +86,10 @@ export class Inbox {
   /** Newest first. */
   list(filter: EmailFilter = {}, limit = Number.POSITIVE_INFINITY): CapturedEmail[] {
     const out: CapturedEmail[] = [];
-    for (let i = this.#emails.length - 1; i >= 0 && out.length < limit; i--) {
-      const email = this.#emails[i]!;
+    const source = filter.to === undefined ? this.#emails : (this.#byRecipient.get(filter.to.toLowerCase()) ?? []);
+    for (let i = source.length - 1; i >= 0 && out.length < limit; i--) {
+      const email = source[i]!;
+      if (filter.after !== undefined && email.seq <= filter.after) break;
       if (matches(email, filter)) out.push(email);
     }
     return out;
@@ -91,6 +112,7 @@ export class Inbox {
     const count = this.#emails.length;
     this.#emails = [];
     this.#byId.clear();
+    this.#byRecipient.clear();
     return count;
   }
 
@@ -115,8 +137,7 @@ export class Inbox {
   /** Replaces the contents with an export. Waiters see the restored emails. */
   import(state: { emails: CapturedEmail[]; nextSeq: number }): void {
     this.reset();
-    this.#emails = [...state.emails];
-    for (const email of this.#emails) this.#byId.set(email.id, email);
+    for (const email of state.emails) this.#add(email);
     this.#nextSeq = state.nextSeq;
     for (const waiter of [...this.#waiters]) waiter.check();
   }

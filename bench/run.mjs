@@ -1,0 +1,197 @@
+// The load benchmark: every figure measured in one run on this machine and
+// printed as a ratio to a bare node:http server answering constant JSON.
+// Usage: npm run bench   (writes bench/results.json)
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { connect as http2Connect } from "node:http2";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const CLI = `${ROOT}dist/mock-server/src/cli.js`;
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 32;
+
+/** Starts a child that prints a URL; resolves with it and the child. */
+function child(args, match) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    proc.stdout.on("data", (chunk) => {
+      out += chunk;
+      const url = match.exec(out)?.[1];
+      if (url) resolve({ url, proc, readyMs: performance.now() - started, out });
+    });
+    proc.once("exit", (code) => reject(new Error(`child exited ${code}: ${out}`)));
+  });
+}
+
+const stop = (proc) => new Promise((resolve) => (proc.once("exit", resolve), proc.kill("SIGTERM")));
+
+function cannon(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: DURATION, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+const summary = (result) => ({
+  rps: Math.round(result.requests.average),
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+  errors: result.errors + result.non2xx,
+});
+
+const results = { machine: { cores: cpus().length, node: process.version }, durationSeconds: DURATION, connections: CONNECTIONS };
+
+// (a) the ceiling: node:http with a constant JSON body.
+const bare = await child(
+  ["-e", `const s=require("http").createServer((q,r)=>{q.resume();q.on("end",()=>{r.writeHead(200,{"content-type":"application/json"});r.end('{"auth_request_id":"x","expires_at":"1","expires_in":300,"passwordless_type":"OTP"}')})});s.listen(0,"127.0.0.1",()=>console.log("http://127.0.0.1:"+s.address().port))`],
+  /(http:\/\/\S+)/,
+);
+results.bare = summary(await cannon({ url: bare.url, method: "POST", body: "{}" }));
+await stop(bare.proc);
+
+// (f) CLI start-to-ready, five starts.
+const readies = [];
+for (let i = 0; i < 5; i++) {
+  const started = await child([CLI, "--port", "0"], /environment url\s+(\S+)[\s\S]*seed/);
+  readies.push(started.readyMs);
+  await stop(started.proc);
+}
+results.cliReadyMs = Math.round(readies.sort((a, b) => a - b)[2]);
+
+const mock = await child([CLI, "--port", "0", "--seed", "bench"], /environment url\s+(\S+)[\s\S]*seed/);
+const secret = /client secret\s+(\S+)/.exec(mock.out)[1];
+const form = new URLSearchParams({ grant_type: "client_credentials", client_id: "skc_mock_default", client_secret: secret });
+const { access_token: token } = await fetch(`${mock.url}/oauth/token`, { method: "POST", body: form }).then((r) => r.json());
+const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+await fetch(`${mock.url}/_mock/v1/settings`, {
+  method: "PUT",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ emailLimit: 200_000, authRequestLimit: 200_000, tokenTtl: 86_400 }),
+});
+
+// (b) REST send, email capture included: a new address per request.
+let n = 0;
+results.restSend = summary(
+  await cannon({
+    url: `${mock.url}/api/v1/passwordless/email/send`,
+    method: "POST",
+    headers: auth,
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ email: `u${n++}@example.com` }) }) }],
+  }),
+);
+
+// (c) REST verify: successful verifies of auth requests sent beforehand.
+const pool = [];
+for (let batch = 0; batch < 100; batch++) {
+  const sent = await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      fetch(`${mock.url}/api/v1/passwordless/email/send`, { method: "POST", headers: auth, body: JSON.stringify({ email: `v${batch}-${i}@example.com` }) }).then((r) => r.json()),
+    ),
+  );
+  for (const [i, s] of sent.entries()) {
+    const otp = await fetch(`${mock.url}/_mock/v1/otp?email=v${batch}-${i}@example.com`).then((r) => r.json());
+    pool.push({ code: otp.code, auth_request_id: s.auth_request_id });
+  }
+}
+let next = 0;
+results.restVerify = summary(
+  await cannon({
+    url: `${mock.url}/api/v1/passwordless/email/verify`,
+    method: "POST",
+    headers: auth,
+    amount: pool.length,
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(pool[next++ % pool.length]) }) }],
+  }),
+);
+
+// (d) gRPC send over one HTTP/2 connection, CONNECTIONS calls in flight.
+{
+  const session = http2Connect(mock.url);
+  const { create, toBinary } = await import("@bufbuild/protobuf");
+  const { SendPasswordlessRequestSchema } = await import(`${ROOT}dist/mock-server/src/grpc/gen/scalekit/v1/auth/passwordless_pb.js`);
+  let k = 0;
+  const latencies = [];
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const message = toBinary(SendPasswordlessRequestSchema, create(SendPasswordlessRequestSchema, { email: `g${k++}@example.com` }));
+      const frame = Buffer.alloc(5 + message.length);
+      frame.writeUInt32BE(message.length, 1);
+      Buffer.from(message).copy(frame, 5);
+      const started = performance.now();
+      const stream = session.request({ ":method": "POST", ":path": "/scalekit.v1.auth.passwordless.PasswordlessService/SendPasswordlessEmail", "content-type": "application/grpc", te: "trailers", authorization: `Bearer ${token}` });
+      let status;
+      stream.on("trailers", (t) => (status = t["grpc-status"]));
+      stream.on("close", () => (latencies.push(performance.now() - started), status === "0" ? resolve() : reject(new Error(`grpc-status ${status}`))));
+      stream.resume();
+      stream.end(frame);
+    });
+  const deadline = performance.now() + DURATION * 1000;
+  let errors = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < deadline) await one().catch(() => errors++);
+    }),
+  );
+  session.close();
+  latencies.sort((a, b) => a - b);
+  results.grpcSend = { rps: Math.round(latencies.length / DURATION), p50: +latencies[Math.floor(latencies.length / 2)].toFixed(2), p99: +latencies[Math.floor(latencies.length * 0.99)].toFixed(2), errors };
+}
+
+// (e) long-poll wake-up: from the send's answer to the waiting long-poll's answer.
+{
+  const wakeups = [];
+  for (let i = 0; i < 200; i++) {
+    const to = `wake${i}@example.com`;
+    const waiting = fetch(`${mock.url}/_mock/v1/emails/latest?to=${to}&wait=10s`).then(async (r) => (await r.arrayBuffer(), performance.now()));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await fetch(`${mock.url}/api/v1/passwordless/email/send`, { method: "POST", headers: auth, body: JSON.stringify({ email: to }) }).then((r) => r.arrayBuffer());
+    const sentAt = performance.now();
+    wakeups.push((await waiting) - sentAt);
+  }
+  wakeups.sort((a, b) => a - b);
+  results.longPollWakeupMs = { p50: +Math.max(0, wakeups[100]).toFixed(2), p99: +Math.max(0, wakeups[198]).toFixed(2) };
+}
+await stop(mock.proc);
+
+// (g) RSS after capturing 100k emails (retention raised to keep them all).
+{
+  const probe = await child(
+    [
+      "--input-type=module",
+      "-e",
+      `import { createMockScalekit } from "${ROOT}dist/mock-server/src/index.js";
+       const mock = await createMockScalekit({ settings: { emailLimit: 100000, authRequestLimit: 100000 } });
+       const form = new URLSearchParams({ grant_type: "client_credentials", client_id: mock.clientId, client_secret: mock.clientSecret });
+       const { access_token } = await fetch(mock.url + "/oauth/token", { method: "POST", body: form }).then((r) => r.json());
+       const headers = { authorization: "Bearer " + access_token, "content-type": "application/json" };
+       for (let b = 0; b < 500; b++) await Promise.all(Array.from({ length: 200 }, (_, i) => fetch(mock.url + "/api/v1/passwordless/email/send", { method: "POST", headers, body: JSON.stringify({ email: "m" + b + "-" + i + "@example.com" }) }).then((r) => r.arrayBuffer())));
+       globalThis.gc?.();
+       console.log("emails " + mock.inbox.list({ limit: 1 })[0].seq + " rss " + process.memoryUsage().rss);
+       await mock.close();`,
+    ],
+    /(rss \d+)/,
+  );
+  results.rssAfter100kEmailsMb = Math.round(Number(/rss (\d+)/.exec(probe.out)[1]) / 1024 / 1024);
+  await new Promise((resolve) => probe.proc.once("exit", resolve));
+}
+
+const ratio = (rps) => `${((rps / results.bare.rps) * 100).toFixed(0)} %`;
+const rows = [
+  ["bare node:http, constant JSON (ceiling)", results.bare, "100 %"],
+  ["REST send (with email capture)", results.restSend, ratio(results.restSend.rps)],
+  ["REST verify (successful)", results.restVerify, ratio(results.restVerify.rps)],
+  ["gRPC send (h2c, 1 connection)", results.grpcSend, ratio(results.grpcSend.rps)],
+];
+console.log(`machine: ${results.machine.cores} cores, node ${results.machine.node}; ${DURATION}s per load, ${CONNECTIONS} connections / streams`);
+console.log("| load | req/s | vs bare | p50 ms | p99 ms | errors |");
+console.log("|---|---|---|---|---|---|");
+for (const [name, r, vs] of rows) console.log(`| ${name} | ${r.rps} | ${vs} | ${r.p50} | ${r.p99} | ${r.errors} |`);
+console.log(`long-poll wake-up (send answered -> waiter answered): p50 ${results.longPollWakeupMs.p50} ms, p99 ${results.longPollWakeupMs.p99} ms (target < 5 ms)`);
+console.log(`CLI start-to-ready: ${results.cliReadyMs} ms (median of 5; target < 300 ms)`);
+console.log(`RSS after capturing 100k emails: ${results.rssAfter100kEmailsMb} MB (target < 200 MB)`);
+console.log("peers: none measured in this run (see docs/benchmarks.md)");
+writeFileSync(`${ROOT}bench/results.json`, `${JSON.stringify(results, null, 2)}\n`);
