@@ -18,6 +18,8 @@ export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+const VERIFIED_CACHE_SIZE = 10_000;
+
 function unauthenticated(message: string, code: string = ERROR_CODES.unauthenticated): ScalekitError {
   return new ScalekitError("Unauthenticated", code as typeof ERROR_CODES.unauthenticated, message);
 }
@@ -45,6 +47,8 @@ export class TokenService {
   readonly #keys: Promise<SigningKeys>;
   readonly #issuer: () => string;
   readonly #issued = new Map<string, number>();
+  /** Tokens already verified, with their client id and `exp` (epoch seconds). */
+  readonly #verified = new Map<string, { clientId: string; exp: number }>();
 
   constructor(issuer: () => string) {
     this.#issuer = issuer;
@@ -106,13 +110,24 @@ export class TokenService {
     }
     const env = findEnvironment(clientId);
     if (env === undefined) throw unauthenticated("invalid access token: it was not issued by this mock");
+    // A token whose signature, issuer and audience were checked once needs only its expiry checked
+    // again (on the environment's clock, which may have moved): RSA verification is the costly part.
+    const verifiedExp = this.#verified.get(token);
+    if (verifiedExp !== undefined && verifiedExp.clientId === env.clientId) {
+      if (env.clock.now() >= verifiedExp.exp * 1000) {
+        throw unauthenticated("access token expired: fetch a new one from POST /oauth/token", ERROR_CODES.tokenExpired);
+      }
+      return env;
+    }
     try {
-      await jwtVerify(token, (await this.#keys).publicKey, {
+      const { payload } = await jwtVerify(token, (await this.#keys).publicKey, {
         algorithms: ["RS256"],
         issuer: this.#issuer(),
         audience: env.clientId,
         currentDate: new Date(env.clock.now()),
       });
+      if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.clear();
+      this.#verified.set(token, { clientId: env.clientId, exp: payload.exp! });
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) {
         throw unauthenticated("access token expired: fetch a new one from POST /oauth/token", ERROR_CODES.tokenExpired);
