@@ -7,7 +7,6 @@ import { grpcContextValues, passwordlessRoutes } from "./grpc/passwordless-servi
 import { environmentHandle, type MockEnvironment } from "./handle.js";
 import { API_BODY_LIMIT, createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
-import { SmtpRelay } from "./mail/smtp-relay.js";
 import { loadTemplates } from "./mail/templates.js";
 import { packageVersion } from "./package-root.js";
 import { SeededRandom } from "./random.js";
@@ -98,7 +97,8 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     // Connect's response type narrows a callback parameter that Hono's listener never uses.
     fallback: (request, response) => void honoListener(request, response as Parameters<typeof honoListener>[1]),
   });
-  const relay = config.smtpRelay === undefined ? undefined : new SmtpRelay(config.smtpRelay);
+  // Loaded only when asked for: nodemailer is slow to import and most runs do not relay.
+  const relay = config.smtpRelay === undefined ? undefined : new (await import("./mail/smtp-relay.js")).SmtpRelay(config.smtpRelay);
   if (relay !== undefined) {
     events.subscribe((event) => {
       if (event.type !== "email.captured") return;
