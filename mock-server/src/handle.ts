@@ -6,7 +6,7 @@ import type { Settings, SettingsInput } from "./domain/settings.js";
 import type { FaultRule } from "./faults/rules.js";
 import type { CapturedEmail } from "./mail/email.js";
 import type { EmailFilter } from "./mail/inbox.js";
-import { findUsableCredentials, type UsableCredentials } from "./services/credential-lookup.js";
+import { waitForUsableCredentials, type UsableCredentials } from "./services/credential-lookup.js";
 import type { TokenService } from "./services/tokens.js";
 import type { Environment } from "./state/environment.js";
 import type { JournalEntry, JournalFilter } from "./state/journal.js";
@@ -109,14 +109,7 @@ export function environmentHandle(env: Environment, tokens: TokenService, shutdo
   const credentials = async (email: string, wait: WaitOptions, want: (found: UsableCredentials) => boolean, what: string) => {
     const filter: EmailFilter = { to: email, ...(wait.after !== undefined && { after: wait.after }) };
     const ms = waitMs(wait.timeout);
-    const found = await env.inbox.waitFor(
-      () => {
-        const usable = findUsableCredentials(env, filter);
-        return usable !== undefined && want(usable) ? usable : undefined;
-      },
-      ms,
-      shutdown,
-    );
+    const found = await waitForUsableCredentials(env, filter, ms, shutdown, want);
     if (found === undefined) throw new Error(`no usable ${what} for ${email} within ${ms}ms (emails to this address: ${env.inbox.list({ to: email }).length})`);
     return found;
   };

@@ -40,13 +40,13 @@ export function createHttpApp(deps: HttpDeps): Hono {
     isControlPath(c.req.path)
       ? controlError(c, new ControlError(413, "PAYLOAD_TOO_LARGE", `request body over ${limit} bytes`))
       : gatewayError(c, new ScalekitError("ResourceExhausted", "PAYLOAD_TOO_LARGE", `request body over ${limit} bytes`, { httpStatus: 413 }));
-  app.use(`${CONTROL_PREFIX}/snapshot`, bodyLimit({ maxSize: SNAPSHOT_BODY_LIMIT, onError: tooLarge(SNAPSHOT_BODY_LIMIT) }));
-  app.use(`${CONTROL_PREFIX}/environments/:env/snapshot`, bodyLimit({ maxSize: SNAPSHOT_BODY_LIMIT, onError: tooLarge(SNAPSHOT_BODY_LIMIT) }));
-  app.use("*", async (c, next) => {
-    if (c.req.path.endsWith("/snapshot")) return next();
-    const limit = isControlPath(c.req.path) ? CONTROL_BODY_LIMIT : API_BODY_LIMIT;
-    return bodyLimit({ maxSize: limit, onError: tooLarge(limit) })(c, next);
-  });
+  const limitOf = (maxSize: number) => bodyLimit({ maxSize, onError: tooLarge(maxSize) });
+  const snapshotLimit = limitOf(SNAPSHOT_BODY_LIMIT);
+  const controlLimit = limitOf(CONTROL_BODY_LIMIT);
+  const apiLimit = limitOf(API_BODY_LIMIT);
+  app.use("*", (c, next) =>
+    (c.req.path.endsWith("/snapshot") ? snapshotLimit : isControlPath(c.req.path) ? controlLimit : apiLimit)(c, next),
+  );
 
   if (deps.adminToken !== undefined) {
     const expected = deps.adminToken;

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { ScalekitError } from "../domain/errors.js";
+import { grpcCodeOfHttp } from "../faults/rules.js";
 import { Calls, type Call } from "../services/calls.js";
 import type { Operation } from "../state/journal.js";
 import type { HttpDeps } from "./deps.js";
@@ -16,7 +17,7 @@ export function journaled(deps: Pick<HttpDeps, "calls">, operation: Operation, r
       const response = await run(c, call);
       const ok = response.status < 400;
       deps.calls.finish(call, {
-        grpcCode: ok ? "OK" : "Unknown",
+        grpcCode: ok ? "OK" : grpcCodeOfHttp(response.status),
         outcome: ok ? "ok" : (call.outcome ?? `HTTP_${response.status}`),
         httpStatus: response.status,
       });

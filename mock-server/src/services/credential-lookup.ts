@@ -24,12 +24,23 @@ export function findUsableCredentials(env: Environment, filter: EmailFilter): Us
   return undefined;
 }
 
-/** Waits (real time) for usable credentials, woken by each captured email. */
+/**
+ * Waits (real time) for usable credentials, woken by each captured email;
+ * `want` narrows what counts (an email with a code, say).
+ */
 export function waitForUsableCredentials(
   env: Environment,
   filter: EmailFilter,
   timeoutMs: number,
   signal?: AbortSignal,
+  want: (found: UsableCredentials) => boolean = () => true,
 ): Promise<UsableCredentials | undefined> {
-  return env.inbox.waitFor(() => findUsableCredentials(env, filter), timeoutMs, signal);
+  return env.inbox.waitFor(
+    () => {
+      const usable = findUsableCredentials(env, filter);
+      return usable !== undefined && want(usable) ? usable : undefined;
+    },
+    timeoutMs,
+    signal,
+  );
 }
