@@ -2,28 +2,24 @@
  * A typed client of the mock's control API (`/_mock/v1`), for tests that
  * talk to a mock in another process or container. Needs only `fetch`.
  */
-import type { Settings, SettingsInput } from "../domain/settings.js";
+import type { z } from "zod";
+import type * as views from "../../../contracts/schemas/control-views.js";
 import type { FaultRuleInput } from "../../../contracts/schemas/faults.js";
 import type { Snapshot } from "../../../contracts/schemas/snapshot.js";
-import type { journalJson } from "../http/hook-routes.js";
-import type { authRequestJson, clockJson, emailJson } from "../http/views.js";
+import type { Settings, SettingsInput } from "../domain/settings.js";
 
-export type EmailSummary = ReturnType<typeof emailJson> & { html?: never; text?: never };
-export type Email = ReturnType<typeof emailJson> & { html: string; text: string };
-export type AuthRequestView = ReturnType<typeof authRequestJson>;
-export type ClockView = ReturnType<typeof clockJson>;
-export type { Settings, SettingsInput };
-
-export interface OtpView {
-  code?: string;
-  link?: string;
-  link_token?: string;
-  auth_request_id: string;
-  template: "SIGNIN" | "SIGNUP";
-  expires_at: string;
-  seq: number;
-  email_id: string;
-}
+// Every answer's type is inferred from the zod schema the server's answers are tested against.
+export type EmailSummary = z.infer<typeof views.emailSummary>;
+export type Email = z.infer<typeof views.email>;
+export type OtpView = z.infer<typeof views.otp>;
+export type AuthRequestView = z.infer<typeof views.authRequest>;
+export type ClockView = z.infer<typeof views.clock>;
+export type FaultView = z.infer<typeof views.fault>;
+export type JournalView = z.infer<typeof views.journalEntry>;
+export type EnvironmentView = z.infer<typeof views.environment>;
+export type HealthView = z.infer<typeof views.health>;
+export type StatsView = z.infer<typeof views.stats>;
+export type { Settings, SettingsInput, FaultRuleInput, Snapshot };
 
 export interface EmailQuery {
   to?: string;
@@ -33,10 +29,18 @@ export interface EmailQuery {
 }
 
 export interface WaitQuery {
-  /** A duration such as "5s" (a bare number is seconds). Default "5s". */
+  /** How long to wait: a duration such as "5s", or milliseconds. Default "5s". */
+  timeout?: string | number;
+  /** The same as `timeout`, in the control API's terms (a bare number is seconds). */
   wait?: string | number;
   after?: number;
   authRequestId?: string;
+}
+
+/** `timeout` in ms or as a duration, else `wait` as the control API takes it. */
+function waitParam(query: WaitQuery): string | number {
+  if (query.timeout !== undefined) return typeof query.timeout === "number" ? `${Math.max(0, Math.round(query.timeout))}ms` : query.timeout;
+  return query.wait ?? "5s";
 }
 
 /** An error answered by the mock; `message` is the server's. */
@@ -62,26 +66,7 @@ export interface ClientOptions {
   adminToken?: string;
 }
 
-export interface EnvironmentView {
-  id: string;
-  environment_url: string;
-  client_id: string;
-  client_secret?: string;
-  control_url: string;
-  created_at: string;
-  settings: Settings;
-}
 
-export interface FaultView {
-  id: string;
-  operation: string;
-  hits: number;
-  matches: number;
-  active: boolean;
-  [key: string]: unknown;
-}
-
-export type JournalView = ReturnType<typeof journalJson>;
 
 export class ScalekitMockClient {
   readonly baseUrl: string;
@@ -139,7 +124,7 @@ export class ScalekitMockClient {
   async #otp<K extends "code" | "link">(email: string, query: WaitQuery, want: K): Promise<OtpView & Required<Pick<OtpView, K>>> {
     const found = await this.#call<OtpView>("GET", "/otp", {
       email,
-      wait: query.wait ?? "5s",
+      wait: waitParam(query),
       after: query.after,
       auth_request_id: query.authRequestId,
     });
@@ -197,11 +182,11 @@ export class ScalekitMockClient {
   };
 
   /** How many auth requests, emails and access tokens the environment has seen since start or reset. */
-  stats(): Promise<{ environment_id: string; auth_requests: number; emails: number; tokens_issued: number }> {
+  stats(): Promise<StatsView> {
     return this.#call("GET", "/stats");
   }
 
-  health(): Promise<{ status: "ok"; name: string; version: string }> {
+  health(): Promise<HealthView> {
     return this.#call("GET", "/health", {}, undefined, true);
   }
 
