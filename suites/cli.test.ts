@@ -60,7 +60,8 @@ describe("scalekit-mock CLI", () => {
       const cli = await start(["--port", "0", "--client-id", "skc_cli", "--client-secret", "cli-secret-123"]);
       expect(cli.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect([cli.clientId, cli.clientSecret]).toEqual(["skc_cli", "cli-secret-123"]);
-      expect(cli.output()).toContain(`${cli.url}/_mock/v1/emails`);
+      expect(cli.output()).toContain(`${cli.url}/_mock/ui`);
+      expect(cli.output()).not.toContain("cli-secret-123");
       expect(await fetch(`${cli.url}/_mock/v1/health`).then((r) => r.json())).toMatchObject({ status: "ok", version });
       console.log(`CLI start-to-ready: ${cli.readyMs.toFixed(0)} ms`);
       expect(await cli.stop(signal)).toBe(0);

@@ -49,8 +49,9 @@ async function main(): Promise<void> {
       `scalekit-mock ${version} listening on ${mock.url}`,
       `  environment url   ${mock.url}`,
       `  client id         ${mock.clientId}`,
-      `  client secret     ${mock.clientSecret}`,
-      `  inbox             ${mock.url}/_mock/v1/emails`,
+      // A secret given by flag, env var or file is never printed; the seed-derived default is public anyway.
+      `  client secret     ${options.clientSecret === undefined ? `${mock.clientSecret} (derived from the seed)` : "as configured (not shown)"}`,
+      `  inbox             ${mock.url}/_mock/ui`,
       ...(options.adminToken !== undefined ? ["  control API       requires the admin token (Authorization: Bearer …)"] : []),
       `  seed              ${mock.seed}`,
       ...(options.smtpRelay !== undefined ? [`  smtp relay        ${new URL(options.smtpRelay).host}`] : []),

@@ -34,7 +34,9 @@ export function startCli(command: string, args: string[], env: Record<string, st
       output += chunk.toString();
       const url = /environment url\s+(\S+)/.exec(output)?.[1];
       const clientId = /client id\s+(\S+)/.exec(output)?.[1];
-      const clientSecret = /client secret\s+(\S+)/.exec(output)?.[1];
+      // A configured secret is not printed: the caller gave it.
+      const configured = args.includes("--client-secret") ? args[args.indexOf("--client-secret") + 1] : env.SCALEKIT_MOCK_CLIENT_SECRET;
+      const clientSecret = /client secret\s+as configured/.test(output) ? configured : /client secret\s+(\S+) \(derived from the seed\)/.exec(output)?.[1];
       if (url && clientId && clientSecret && /seed\s+\S+/.test(output)) {
         clearTimeout(timer);
         resolve({

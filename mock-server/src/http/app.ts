@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { getCookie, setCookie } from "hono/cookie";
 import { constants as h2, type Http2ServerRequest } from "node:http2";
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
@@ -13,6 +14,8 @@ import type { HttpDeps } from "./deps.js";
 import { environmentRoutes } from "./environment-routes.js";
 import { ControlError, controlError, gatewayError, internalError } from "./errors.js";
 import { scalekitRoutes } from "./scalekit-routes.js";
+import { loginPage } from "./ui/pages.js";
+import { UI_PREFIX, uiRoutes } from "./ui/routes.js";
 
 export const CONTROL_PREFIX = "/_mock/v1";
 
@@ -23,6 +26,21 @@ const CONTROL_BODY_LIMIT = 1024 * 1024;
 const SNAPSHOT_BODY_LIMIT = 256 * 1024 * 1024;
 
 const isControlPath = (path: string) => path === "/_mock" || path.startsWith("/_mock/");
+
+const ADMIN_COOKIE = "scalekit_mock_admin";
+
+/** Accepts `Authorization: Bearer <token>` or, for the web inbox, the cookie its login form sets. */
+function adminGuard(expected: string): (c: Context) => boolean {
+  return (c) => {
+    const given = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? getCookie(c, ADMIN_COOKIE);
+    return given !== undefined && secretsEqual(given, expected);
+  };
+}
+
+function refuseControl(c: Context): Response {
+  c.header("www-authenticate", 'Bearer realm="scalekit-mock control"');
+  return controlError(c, new ControlError(401, "UNAUTHENTICATED", "the control API needs Authorization: Bearer <admin token> (--admin-token)"));
+}
 
 /** Cuts a REST call off (fault `drop`): RST_STREAM on HTTP/2, the socket on HTTP/1.1. */
 function dropConnection(c: Context): Response {
@@ -50,15 +68,17 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   if (deps.adminToken !== undefined) {
     const expected = deps.adminToken;
-    app.use(`${CONTROL_PREFIX}/*`, async (c, next) => {
-      if (c.req.path === `${CONTROL_PREFIX}/health`) return next();
-      const given = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
-      if (given === undefined || !secretsEqual(given, expected)) {
-        c.header("www-authenticate", 'Bearer realm="scalekit-mock control"');
-        return controlError(c, new ControlError(401, "UNAUTHENTICATED", "the control API needs Authorization: Bearer <admin token> (--admin-token)"));
-      }
-      return next();
+    const guard = adminGuard(expected);
+    app.post(`${UI_PREFIX}/login`, async (c) => {
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const given = typeof form.token === "string" ? form.token : "";
+      if (!secretsEqual(given, expected)) return c.html(loginPage("That is not the admin token."), 401);
+      setCookie(c, ADMIN_COOKIE, given, { path: "/_mock", httpOnly: true, sameSite: "Strict" });
+      return c.redirect(UI_PREFIX, 303);
     });
+    app.use(`${CONTROL_PREFIX}/*`, async (c, next) => (c.req.path === `${CONTROL_PREFIX}/health` || guard(c) ? next() : refuseControl(c)));
+    app.use(`${UI_PREFIX}/*`, async (c, next) => (c.req.path.startsWith(`${UI_PREFIX}/assets/`) || guard(c) ? next() : c.html(loginPage(), 401)));
+    app.use(UI_PREFIX, async (c, next) => (guard(c) ? next() : c.html(loginPage(), 401)));
   }
 
   app.route("/api/v1/passwordless/email", scalekitRoutes(deps));
@@ -72,6 +92,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.get(`${CONTROL_PREFIX}/openapi/:name{scalekit-passwordless\\.json|mock-control\\.json}`, (c) =>
     c.json(openApi(c.req.param("name").replace(/\.json$/, "") as keyof typeof OPENAPI_DOCUMENTS)),
   );
+  app.route(UI_PREFIX, uiRoutes(deps));
+  app.get(`${UI_PREFIX}/`, (c) => c.redirect(UI_PREFIX + (new URL(c.req.url).search ?? ""), 301));
   app.route(CONTROL_PREFIX, environmentRoutes(deps.environments));
   app.route(
     `${CONTROL_PREFIX}/environments/:env`,

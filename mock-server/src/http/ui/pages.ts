@@ -1,0 +1,285 @@
+import { html, raw } from "hono/html";
+import { FAULT_OPERATIONS } from "../../../../contracts/schemas/faults.js";
+import { describeStatus } from "../../domain/auth-request.js";
+import type { CapturedEmail } from "../../mail/email.js";
+import type { Environment } from "../../state/environment.js";
+import { formatOffset } from "./format.js";
+
+type Html = ReturnType<typeof raw>;
+
+/** What one page view shows: the environment, an address filter and the open email. */
+export interface UiView {
+  env: Environment;
+  environments: readonly Environment[];
+  to?: string;
+  /** The email asked for by id; otherwise the newest one is shown. */
+  emailId?: string;
+  version: string;
+}
+
+/** The control API prefix of the environment, as the browser script calls it. */
+export function apiPrefix(env: Environment): string {
+  return env.id === "default" ? "/_mock/v1" : `/_mock/v1/environments/${encodeURIComponent(env.id)}`;
+}
+
+function pageQuery(view: UiView, extra: Record<string, string | undefined> = {}): string {
+  const params = new URLSearchParams();
+  if (view.env.id !== "default") params.set("env", view.env.id);
+  if (view.to !== undefined && view.to !== "") params.set("to", view.to);
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) params.set(key, value);
+  const query = params.toString();
+  return query === "" ? "" : `?${query}`;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const shortTime = (ms: number) => iso(ms).slice(11, 19);
+
+const MAX_LISTED = 100;
+
+function listedEmails(view: UiView): CapturedEmail[] {
+  return view.env.inbox.list(view.to ? { to: view.to } : {}, MAX_LISTED);
+}
+
+function openEmail(view: UiView): CapturedEmail | undefined {
+  if (view.emailId !== undefined) return view.env.inbox.get(view.emailId);
+  return view.env.inbox.latest(view.to ? { to: view.to } : {});
+}
+
+export function inboxPanel(view: UiView): Html {
+  const emails = listedEmails(view);
+  const open = openEmail(view);
+  if (emails.length === 0) {
+    return html`<p class="empty">No emails${view.to ? html` to <strong>${view.to}</strong>` : ""} yet. New ones appear here as they are sent.</p>` as Html;
+  }
+  return html`<p class="sr-only">${emails.length} email${emails.length === 1 ? "" : "s"}, newest first</p>
+    <ol class="emails" data-testid="emails">
+      ${emails.map(
+        (email) => html`<li>
+          <a href="/_mock/ui${pageQuery(view, { email: email.id })}" ${raw(open?.id === email.id ? 'aria-current="true"' : "")} data-email-id="${email.id}">
+            <span class="to">${email.to}</span>
+            <span class="meta">${email.subject} · #${email.seq} · ${email.kind} · <time datetime="${iso(email.date)}">${shortTime(email.date)}</time></span>
+          </a>
+        </li>`,
+      )}
+    </ol>` as Html;
+}
+
+export function messagePanel(view: UiView): Html {
+  const email = openEmail(view);
+  if (email === undefined) {
+    return html`<p class="empty">${view.emailId !== undefined ? "That email is no longer in the inbox." : "Send a passwordless email and it shows here."}</p>` as Html;
+  }
+  const base = `${apiPrefix(view.env)}/emails/${encodeURIComponent(email.id)}`;
+  return html`<article aria-labelledby="subject" data-email-id="${email.id}">
+    <h3 id="subject">${email.subject}</h3>
+    <dl>
+      <dt>To</dt><dd>${email.to}</dd>
+      <dt>From</dt><dd>${email.from}</dd>
+      <dt>Sent</dt><dd><time datetime="${iso(email.date)}">${iso(email.date)}</time> (mock clock)</dd>
+      <dt>Auth request</dt><dd><code>${email.authRequestId}</code></dd>
+      <dt>Expires</dt><dd><time datetime="${iso(email.expiresAt)}">${iso(email.expiresAt)}</time></dd>
+    </dl>
+    ${
+      email.otp !== undefined
+        ? html`<div class="otp">
+            <span class="code" id="otp-code" data-testid="otp" aria-label="One-time code ${email.otp.split("").join(" ")}">${email.otp}</span>
+            <button type="button" data-copy="${email.otp}">Copy code</button>
+          </div>`
+        : ""
+    }
+    ${
+      email.link !== undefined
+        ? html`<p class="magic"><a href="${email.link}" target="_blank" rel="noopener noreferrer" data-testid="magic-link">Open the magic link</a><br /><code>${email.link}</code></p>`
+        : ""
+    }
+    <iframe title="HTML body of the email to ${email.to}" src="${base}.html" sandbox="" referrerpolicy="no-referrer" loading="lazy"></iframe>
+    <p><a href="${base}.eml" download>Download .eml</a> · <a href="${base}.txt">Plain text</a></p>
+  </article>` as Html;
+}
+
+export function clockPanel(view: UiView): Html {
+  const state = view.env.clock.state();
+  return html`<p>Now <time datetime="${iso(state.now)}" data-testid="clock-now">${iso(state.now)}</time></p>
+    <p>${state.offsetMs === 0 ? "Real time" : `Real time ${formatOffset(state.offsetMs)}`}${state.frozen ? ", frozen" : ", running"}</p>` as Html;
+}
+
+export function requestsPanel(view: UiView): Html {
+  const now = view.env.clock.now();
+  const requests = view.env.authRequests().filter((r) => !view.to || r.email.toLowerCase() === view.to.toLowerCase()).slice(0, MAX_LISTED);
+  if (requests.length === 0) return html`<p class="empty">No auth requests yet.</p>` as Html;
+  return html`<table data-testid="auth-requests">
+    <caption class="sr-only">Auth requests, newest first</caption>
+    <thead><tr><th scope="col">Email</th><th scope="col">Status</th><th scope="col">Expires</th><th scope="col">Attempts</th></tr></thead>
+    <tbody>
+      ${requests.map((request) => {
+        const status = describeStatus(request, now);
+        return html`<tr data-auth-request-id="${request.id}">
+          <td>${request.email}</td>
+          <td class="status status-${status}">${status}</td>
+          <td><time datetime="${iso(request.expiresAt)}">${shortTime(request.expiresAt)}</time></td>
+          <td>${request.attempts} / ${request.maxAttempts}</td>
+        </tr>`;
+      })}
+    </tbody>
+  </table>` as Html;
+}
+
+export function faultsPanel(view: UiView): Html {
+  const rules = view.env.faults.list();
+  if (rules.length === 0) return html`<p class="empty">No fault rules: every call behaves.</p>` as Html;
+  return html`<ul class="faults" data-testid="faults">
+      ${rules.map((rule) => {
+        const spec = rule.spec;
+        const effect = spec.drop ? "drop connection" : spec.rateLimit !== undefined ? "rate limit" : spec.mail !== undefined ? `mail ${spec.mail}` : spec.error !== undefined ? JSON.stringify(spec.error).replaceAll('"', "") : spec.delayMs !== undefined ? `delay ${spec.delayMs} ms` : "no effect";
+        const where = spec.match?.email ? ` for ${spec.match.email}` : "";
+        const limit = rule.times !== undefined ? `, ${rule.hits}/${rule.times} used` : `, ${rule.hits} hits`;
+        return html`<li data-fault-id="${spec.id}"><span><strong>${spec.operation}</strong>${where}: ${effect}${limit}</span>
+          <button type="button" class="danger" data-action="fault-remove" data-id="${spec.id}" aria-label="Remove fault rule ${spec.id}">Remove</button></li>`;
+      })}
+    </ul>
+    <button type="button" class="secondary" data-action="faults-clear">Remove all</button>` as Html;
+}
+
+export const PANELS = {
+  inbox: inboxPanel,
+  message: messagePanel,
+  clock: clockPanel,
+  requests: requestsPanel,
+  faults: faultsPanel,
+} as const;
+
+const EFFECTS = [
+  ["Unavailable", "Unavailable (503)"],
+  ["ResourceExhausted", "Resource exhausted (429)"],
+  ["Internal", "Internal (500)"],
+  ["InvalidArgument", "Invalid argument (400)"],
+  ["Unauthenticated", "Unauthenticated (401)"],
+  ["DeadlineExceeded", "Deadline exceeded (504)"],
+  ["rateLimit", "Rate limit with retry-after"],
+  ["drop", "Drop the connection"],
+  ["mail-drop", "Succeed, but lose the email"],
+] as const;
+
+export function inboxDocument(view: UiView): Html {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Inbox${view.env.id === "default" ? "" : ` · ${view.env.id}`} · scalekit-mock</title>
+        <link rel="stylesheet" href="/_mock/ui/assets/inbox.css" />
+        <script src="/_mock/ui/assets/inbox.js" defer></script>
+      </head>
+      <body data-api="${apiPrefix(view.env)}" data-env="${view.env.id}">
+        <a class="skip" href="#inbox">Skip to the inbox</a>
+        <header>
+          <h1>scalekit-mock inbox <small>${view.version}</small></h1>
+          <form method="get" action="/_mock/ui">
+            <label for="env-select">Environment</label>
+            <select id="env-select" name="env">
+              ${view.environments.map((env) => html`<option value="${env.id}" ${raw(env.id === view.env.id ? "selected" : "")}>${env.id}</option>`)}
+            </select>
+            <button type="submit">Switch</button>
+          </form>
+          <span id="live" role="status" data-state="connecting">Connecting…</span>
+        </header>
+        <p id="notice" role="alert" aria-live="assertive"></p>
+        <main>
+          <section id="inbox" aria-labelledby="inbox-title">
+            <h2 id="inbox-title">Emails</h2>
+            <form method="get" action="/_mock/ui" role="search">
+              ${view.env.id === "default" ? "" : html`<input type="hidden" name="env" value="${view.env.id}" />`}
+              <div class="field">
+                <label for="to-filter">Filter by address</label>
+                <input id="to-filter" name="to" type="email" value="${view.to ?? ""}" placeholder="ana@example.com" autocomplete="off" />
+              </div>
+              <button type="submit">Filter</button>
+              ${view.to ? html`<a href="/_mock/ui${pageQuery({ ...view, to: undefined })}">Show all</a>` : ""}
+            </form>
+            <div id="panel-inbox" aria-live="polite">${inboxPanel(view)}</div>
+            <button type="button" class="danger" data-action="inbox-clear">Clear inbox</button>
+          </section>
+          <section aria-labelledby="message-title">
+            <h2 id="message-title">Message</h2>
+            <div id="panel-message">${messagePanel(view)}</div>
+          </section>
+          <aside>
+            <section aria-labelledby="clock-title">
+              <h2 id="clock-title">Clock</h2>
+              <div id="panel-clock" aria-live="polite">${clockPanel(view)}</div>
+              <form data-action="clock-advance">
+                <div class="field">
+                  <label for="advance-by">Advance by (e.g. 5m, 1h, -30s)</label>
+                  <input id="advance-by" name="by" value="10m" required pattern="-?[0-9smhd. ]+" />
+                </div>
+                <button type="submit">Advance</button>
+              </form>
+              <button type="button" class="secondary" data-action="clock-freeze">Freeze</button>
+              <button type="button" class="secondary" data-action="clock-unfreeze">Unfreeze</button>
+              <button type="button" class="secondary" data-action="clock-reset">Real time</button>
+            </section>
+            <section aria-labelledby="requests-title">
+              <h2 id="requests-title">Auth requests</h2>
+              <div id="panel-requests" aria-live="polite">${requestsPanel(view)}</div>
+            </section>
+            <section aria-labelledby="faults-title">
+              <h2 id="faults-title">Faults</h2>
+              <div id="panel-faults">${faultsPanel(view)}</div>
+              <form data-action="fault-add" aria-label="Add a fault rule">
+                <div class="field">
+                  <label for="fault-operation">Operation</label>
+                  <select id="fault-operation" name="operation">
+                    ${FAULT_OPERATIONS.map((op) => html`<option value="${op}">${op === "*" ? "any" : op}</option>`)}
+                  </select>
+                </div>
+                <div class="field">
+                  <label for="fault-effect">Effect</label>
+                  <select id="fault-effect" name="effect">
+                    ${EFFECTS.map(([value, label]) => html`<option value="${value}">${label}</option>`)}
+                  </select>
+                </div>
+                <div class="field">
+                  <label for="fault-email">Only for address (glob)</label>
+                  <input id="fault-email" name="email" placeholder="*@example.com" />
+                </div>
+                <div class="field">
+                  <label for="fault-times">Times</label>
+                  <input id="fault-times" name="times" type="number" min="1" inputmode="numeric" />
+                </div>
+                <button type="submit">Add rule</button>
+              </form>
+            </section>
+          </aside>
+        </main>
+      </body>
+    </html>` as Html;
+}
+
+/** Asks for the admin token when the mock has one (`--admin-token`). */
+export function loginPage(problem?: string): Html {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Sign in · scalekit-mock inbox</title>
+        <link rel="stylesheet" href="/_mock/ui/assets/inbox.css" />
+      </head>
+      <body>
+        <main>
+          <section>
+            <h1>scalekit-mock inbox</h1>
+            <p>This mock was started with <code>--admin-token</code>. Enter that token to open the inbox.</p>
+            ${problem ? html`<p id="notice" role="alert">${problem}</p>` : ""}
+            <form method="post" action="/_mock/ui/login">
+              <div class="field">
+                <label for="token">Admin token</label>
+                <input id="token" name="token" type="password" autocomplete="current-password" required autofocus />
+              </div>
+              <button type="submit">Open the inbox</button>
+            </form>
+          </section>
+        </main>
+      </body>
+    </html>` as Html;
+}
