@@ -1,11 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildReport, writeReport } from "./catalog/report.js";
-import { runScenario, type RunResult, type TargetRun } from "./catalog/runner.js";
+import type { RunResult, TargetRun } from "./catalog/runner.js";
 import { scenarios } from "./catalog/scenarios.js";
-import { cliTarget, inProcessTarget, offlineRealTarget, type TargetDefinition, type TargetSession } from "./catalog/targets.js";
+import { cliTarget, inProcessTarget, offlineRealTarget } from "./catalog/targets.js";
+import { catalogCases, catalogOn, mockNa } from "./catalog/vitest.js";
 
 /**
  * The whole catalog on the in-process mock, the CLI, and the offline stand-in
@@ -14,46 +15,20 @@ import { cliTarget, inProcessTarget, offlineRealTarget, type TargetDefinition, t
  */
 
 const runs: TargetRun[] = [];
-const cases = scenarios.flatMap((scenario) => (["rest", "sdk"] as const).map((transport) => ({ scenario, transport })));
+const cases = catalogCases();
 
-function catalogOn(definition: TargetDefinition, expectedNa: (result: RunResult) => boolean) {
-  describe(`catalog on ${definition.name}`, () => {
-    let session: TargetSession;
-    const run: TargetRun = { target: definition.name, wallMs: 0, results: [] };
-    let started = 0;
-
-    beforeAll(async () => {
-      started = performance.now();
-      const result = await definition.start();
-      if ("skip" in result) throw new Error(`${definition.name} should start here: ${result.skip}`);
-      session = result;
-    }, 30_000);
-    afterAll(async () => {
-      await session?.stop();
-      run.wallMs = performance.now() - started;
-      runs.push(run);
-      console.log(`catalog on ${definition.name}: ${(run.wallMs / 1000).toFixed(1)} s`);
-    });
-
-    it.each(cases)("$scenario.id over $transport", async ({ scenario, transport }) => {
-      const result = await runScenario(session, definition.name, scenario, transport);
-      run.results.push(result);
-      if (result.status === "fail") throw new Error(result.reason);
-      expect(result.status, result.reason).toBe(expectedNa(result) ? "n/a" : "pass");
-    }, 40_000);
-  });
-}
-
-// On a mock, only the SDK-only scenario is n/a over REST.
-const mockNa = (r: RunResult) => r.scenario === "fault-retry" && r.transport === "rest";
-catalogOn(inProcessTarget, mockNa);
-catalogOn(cliTarget, mockNa);
+catalogOn(inProcessTarget, mockNa, runs);
+catalogOn(cliTarget, mockNa, runs);
 // A real environment offers no control and sends one passwordless type (OTP here).
 const byId = new Map(scenarios.map((s) => [s.id, s]));
-catalogOn(offlineRealTarget, (r) => {
-  const scenario = byId.get(r.scenario)!;
-  return scenario.needs.length > 0 || scenario.type !== "OTP" || (scenario.transports !== undefined && !scenario.transports.includes(r.transport));
-});
+catalogOn(
+  offlineRealTarget,
+  (r) => {
+    const scenario = byId.get(r.scenario)!;
+    return scenario.needs.length > 0 || scenario.type !== "OTP" || (scenario.transports !== undefined && !scenario.transports.includes(r.transport));
+  },
+  runs,
+);
 
 describe("compatibility report", () => {
   it("covers every scenario, target and transport, with no failure or shape difference", () => {

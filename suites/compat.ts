@@ -12,7 +12,7 @@ import { cliTarget, containerTarget, inProcessTarget, offlineRealTarget, realTar
  */
 
 export function targetsFor(env: NodeJS.ProcessEnv, offlineReal: boolean): TargetDefinition[] {
-  return [inProcessTarget, cliTarget, urlTarget(env), containerTarget, realTarget(env), ...(offlineReal ? [offlineRealTarget] : [])];
+  return [inProcessTarget, cliTarget, urlTarget(env), containerTarget(env), realTarget(env), ...(offlineReal ? [offlineRealTarget] : [])];
 }
 
 export async function runCompat(targets: TargetDefinition[], outDir: string) {

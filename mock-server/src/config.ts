@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { DEFAULT_CLIENT_ID, DEFAULT_SEED } from "./credentials.js";
 import { PASSWORDLESS_TYPES, settingsSchema } from "./domain/settings.js";
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = "127.0.0.1";
-export const DEFAULT_SEED = "scalekit-mock";
-export const DEFAULT_CLIENT_ID = "skc_mock_default";
+export { DEFAULT_CLIENT_ID, DEFAULT_SEED };
 
 /** Options of a mock server, whether they come from flags, env vars, a file or code. */
 export const serverOptionsSchema = z

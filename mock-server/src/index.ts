@@ -1,7 +1,7 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { getRequestListener } from "@hono/node-server";
 import { controlExposure, serverOptionsSchema, type ServerOptionsInput } from "./config.js";
-import { randomUrlSafe } from "./domain/random.js";
+import { defaultClientSecret } from "./credentials.js";
 import { settingsSchema, type SettingsInput } from "./domain/settings.js";
 import { grpcContextValues, passwordlessRoutes } from "./grpc/passwordless-service.js";
 import { environmentHandle, type MockEnvironment } from "./handle.js";
@@ -9,7 +9,6 @@ import { API_BODY_LIMIT, createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
 import { loadTemplates } from "./mail/templates.js";
 import { packageVersion } from "./package-root.js";
-import { SeededRandom } from "./random.js";
 import { listen } from "./server.js";
 import { Calls } from "./services/calls.js";
 import { PasswordlessService } from "./services/passwordless.js";
@@ -17,6 +16,7 @@ import { TokenService } from "./services/tokens.js";
 import { EnvironmentStore, type NewEnvironment } from "./state/environments.js";
 import { EventBus } from "./state/events.js";
 
+export { defaultClientSecret };
 export type { CapturedEmail } from "./mail/email.js";
 export type { EmailFilter } from "./mail/inbox.js";
 export type { Settings, SettingsInput, PasswordlessType } from "./domain/settings.js";
@@ -48,11 +48,6 @@ export interface MockScalekit extends MockEnvironment {
   /** Follows every event of every environment; returns the function that stops. */
   onEvent(listener: (event: import("./state/events.js").MockEvent) => void): () => void;
   close(): Promise<void>;
-}
-
-/** Derives the default client secret from the seed, so a seed pins it too. */
-export function defaultClientSecret(seed: string): string {
-  return `test_${randomUrlSafe(new SeededRandom(seed).stream("client_secret"), 48)}`;
 }
 
 /**

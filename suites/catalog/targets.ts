@@ -99,12 +99,27 @@ export function urlTarget(env: NodeJS.ProcessEnv): TargetDefinition {
   };
 }
 
-export const containerTarget: TargetDefinition = {
-  name: "container",
-  async start() {
-    return { skip: "needs the scalekit-mock container image, which this version does not build yet" };
-  },
-};
+/**
+ * The built image, started through the Testcontainers module. Which image:
+ * SCALEKIT_MOCK_IMAGE (build one with `docker build -t scalekit-mock .`).
+ */
+export function containerTarget(env: NodeJS.ProcessEnv): TargetDefinition {
+  return {
+    name: "container",
+    async start() {
+      const image = env.SCALEKIT_MOCK_IMAGE;
+      if (!image) return { skip: "set SCALEKIT_MOCK_IMAGE to a built scalekit-mock image (docker build -t scalekit-mock .)" };
+      const { containerEngine } = await import("../support/containers.js");
+      const engine = await containerEngine();
+      if (!engine.available) return { skip: engine.reason };
+      const { ScalekitMockContainer } = await import("../../mock-server/src/testing/testcontainers.js");
+      const container = await new ScalekitMockContainer(image).withSeed("catalog").start();
+      return mockSession(container.getEnvironmentUrl(), async () => {
+        await container.stop();
+      });
+    },
+  };
+}
 
 const TYPES: readonly string[] = ["OTP", "LINK", "LINK_OTP"];
 
