@@ -1,9 +1,8 @@
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { getRequestListener } from "@hono/node-server";
 import { controlExposure, serverOptionsSchema, type ServerOptionsInput } from "./config.js";
 import { defaultClientSecret } from "./credentials.js";
 import { settingsSchema, type SettingsInput } from "./domain/settings.js";
-import { grpcContextValues, passwordlessRoutes } from "./grpc/passwordless-service.js";
+import { rpcAwareListener, type NodeListener } from "./grpc/handler.js";
 import { environmentHandle, type MockEnvironment } from "./handle.js";
 import { API_BODY_LIMIT, createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
@@ -82,16 +81,9 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     shutdown: shutdown.signal,
     ...(config.adminToken !== undefined && { adminToken: config.adminToken }),
   };
-  const honoListener = getRequestListener(createHttpApp(deps).fetch);
+  const honoListener = getRequestListener(createHttpApp(deps).fetch) as NodeListener;
   // gRPC, gRPC-Web and Connect calls of PasswordlessService go to Connect; every other request to the Hono app.
-  const handler = connectNodeAdapter({
-    routes: passwordlessRoutes(deps),
-    contextValues: grpcContextValues,
-    // Larger messages are refused with ResourceExhausted.
-    readMaxBytes: API_BODY_LIMIT,
-    // Connect's response type narrows a callback parameter that Hono's listener never uses.
-    fallback: (request, response) => void honoListener(request, response as Parameters<typeof honoListener>[1]),
-  });
+  const handler = rpcAwareListener(deps, API_BODY_LIMIT, honoListener);
   // Loaded only when asked for: nodemailer is slow to import and most runs do not relay.
   const relay = config.smtpRelay === undefined ? undefined : new (await import("./mail/smtp-relay.js")).SmtpRelay(config.smtpRelay);
   if (relay !== undefined) {

@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
 import { constants as h2, type Http2ServerRequest } from "node:http2";
 import type { IncomingMessage } from "node:http";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { OPENAPI_DOCUMENTS } from "../../../contracts/openapi/build.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { DropConnection } from "../services/calls.js";
@@ -58,7 +58,18 @@ export function createHttpApp(deps: HttpDeps): Hono {
     isControlPath(c.req.path)
       ? controlError(c, new ControlError(413, "PAYLOAD_TOO_LARGE", `request body over ${limit} bytes`))
       : gatewayError(c, new ScalekitError("ResourceExhausted", "PAYLOAD_TOO_LARGE", `request body over ${limit} bytes`, { httpStatus: 413 }));
-  const limitOf = (maxSize: number) => bodyLimit({ maxSize, onError: tooLarge(maxSize) });
+  // Content-Length is checked from the header alone: touching the raw body stream would make
+  // @hono/node-server build a full web Request for every call. Bodies without a length (chunked,
+  // often HTTP/2) are counted while they stream in.
+  const limitOf = (maxSize: number): MiddlewareHandler => {
+    const streamed = bodyLimit({ maxSize, onError: tooLarge(maxSize) });
+    return async (c, next) => {
+      const length = c.req.header("content-length");
+      if (length !== undefined && /^\d+$/.test(length)) return Number(length) > maxSize ? tooLarge(maxSize)(c) : next();
+      if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+      return streamed(c, next);
+    };
+  };
   const snapshotLimit = limitOf(SNAPSHOT_BODY_LIMIT);
   const controlLimit = limitOf(CONTROL_BODY_LIMIT);
   const apiLimit = limitOf(API_BODY_LIMIT);

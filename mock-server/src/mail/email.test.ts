@@ -74,7 +74,7 @@ describe("composing an email", () => {
 describe("the .eml form", () => {
   it("is a multipart/alternative message with the mock-clock date", () => {
     const r = request("OTP", { templateVariables: { app_name: "Café" } });
-    const email = { ...composeEmail(templates, r, { id: "m4", kind: "send" as const, now: T0 }), seq: 1 };
+    const email = Object.assign(composeEmail(templates, r, { id: "m4", kind: "send" as const, now: T0 }), { seq: 1 });
     const eml = toEml(email);
     expect(eml).toContain("Date: Sat, 28 Nov 2026 10:00:00 +0000\r\n");
     expect(eml).toContain("To: ana@example.com\r\n");

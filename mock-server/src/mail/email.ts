@@ -2,7 +2,7 @@ import { magicLink, type AuthRequest, type TemplateType } from "../domain/auth-r
 import { describeSeconds } from "../domain/duration.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { escapeHtml, renderTemplate } from "./render.js";
-import type { TemplateSet } from "./templates.js";
+import type { EmailTemplate, TemplateSet } from "./templates.js";
 
 /** An email as the mock captured it. */
 export interface CapturedEmail {
@@ -49,39 +49,79 @@ function formatExpiry(epochMs: number): string {
   return new Date(epochMs).toISOString().replace("T", " ").slice(0, 16) + " UTC";
 }
 
-/** Renders the email an auth request sends now. */
-export function composeEmail(
-  templates: TemplateSet,
-  request: AuthRequest,
-  options: { id: string; kind: "send" | "resend"; now: number },
-): EmailDraft {
-  const link = magicLink(request);
-  const { code, linkToken, generation } = request.credentials;
-  const variables: Record<string, string> = {
-    ...request.templateVariables,
-    ...(code !== undefined && { otp: code }),
-    ...(link !== undefined && { link }),
-    expiry_time_relative: describeSeconds(request.expiresIn),
-    expiry_time: formatExpiry(request.expiresAt),
-    expire_time: formatExpiry(request.expiresAt),
-  };
-  const template = templates.templates[request.template];
-  return {
-    id: options.id,
-    environmentId: request.environmentId,
-    authRequestId: request.id,
-    kind: options.kind,
-    from: templates.from,
-    to: request.email,
-    subject: renderTemplate(template.subject, variables).replace(/\s+/g, " ").trim(),
-    date: options.now,
-    template: request.template,
-    ...(code !== undefined && { otp: code }),
-    ...(link !== undefined && { link }),
-    ...(linkToken !== undefined && { linkToken }),
-    generation,
-    expiresAt: request.expiresAt,
-    html: renderTemplate(template.html, variables, escapeHtml),
-    text: renderTemplate(template.text, variables),
-  };
+/**
+ * An email as composed for an auth request. Its bodies render when read, with
+ * the same output every time: an inbox of many emails keeps only what they are
+ * made from, and a send that nobody reads never renders them.
+ */
+class ComposedEmail implements CapturedEmail {
+  seq = 0;
+  readonly id: string;
+  readonly environmentId: string;
+  readonly authRequestId: string;
+  readonly kind: "send" | "resend";
+  readonly from: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly date: number;
+  readonly template: TemplateType;
+  readonly otp?: string;
+  readonly link?: string;
+  readonly linkToken?: string;
+  readonly generation: number;
+  readonly expiresAt: number;
+  readonly #source: EmailTemplate;
+  readonly #templateVariables: Readonly<Record<string, string>>;
+  readonly #expiresIn: number;
+
+  constructor(templates: TemplateSet, request: AuthRequest, options: { id: string; kind: "send" | "resend"; now: number }) {
+    const { code, linkToken, generation } = request.credentials;
+    const link = magicLink(request);
+    this.id = options.id;
+    this.environmentId = request.environmentId;
+    this.authRequestId = request.id;
+    this.kind = options.kind;
+    this.from = templates.from;
+    this.to = request.email;
+    this.date = options.now;
+    this.template = request.template;
+    if (code !== undefined) this.otp = code;
+    if (link !== undefined) this.link = link;
+    if (linkToken !== undefined) this.linkToken = linkToken;
+    this.generation = generation;
+    this.expiresAt = request.expiresAt;
+    this.#source = templates.templates[request.template];
+    this.#templateVariables = request.templateVariables;
+    this.#expiresIn = request.expiresIn;
+    this.subject = renderTemplate(this.#source.subject, this.#variables()).replace(/\s+/g, " ").trim();
+  }
+
+  #variables(): Record<string, string> {
+    return {
+      ...this.#templateVariables,
+      ...(this.otp !== undefined && { otp: this.otp }),
+      ...(this.link !== undefined && { link: this.link }),
+      expiry_time_relative: describeSeconds(this.#expiresIn),
+      expiry_time: formatExpiry(this.expiresAt),
+      expire_time: formatExpiry(this.expiresAt),
+    };
+  }
+
+  get html(): string {
+    return renderTemplate(this.#source.html, this.#variables(), escapeHtml);
+  }
+
+  get text(): string {
+    return renderTemplate(this.#source.text, this.#variables());
+  }
+
+  /** Plain data with the bodies, for snapshots and JSON. */
+  toJSON(): CapturedEmail {
+    return { ...this, html: this.html, text: this.text };
+  }
+}
+
+/** Composes the email an auth request sends now; `seq` is set when an inbox captures it. */
+export function composeEmail(templates: TemplateSet, request: AuthRequest, options: { id: string; kind: "send" | "resend"; now: number }): EmailDraft {
+  return new ComposedEmail(templates, request, options);
 }

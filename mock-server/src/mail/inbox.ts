@@ -41,7 +41,8 @@ export class Inbox {
   }
 
   capture(draft: EmailDraft): CapturedEmail {
-    const email: CapturedEmail = { ...draft, seq: this.#nextSeq++ };
+    // Assigned in place: a spread would render the draft's lazy bodies.
+    const email: CapturedEmail = Object.assign(draft, { seq: this.#nextSeq++ });
     this.#add(email);
     const excess = this.#emails.length - this.#limit();
     if (excess > 0) for (const old of this.#emails.splice(0, excess)) this.#forget(old);
