@@ -102,9 +102,12 @@ export function openAuthRequest(ctx: RequestContext, send: ValidSend, sendIndex:
     resends: 0,
     status: "pending",
     credentials: issueCredentials(ctx, send.email, sendIndex, 0, type, ctx.settings.otpLength),
-    retiredLinkTokens: [],
+    // Shared until a resend retires a token: most auth requests never have one.
+    retiredLinkTokens: NO_RETIRED_TOKENS as string[],
   };
 }
+
+const NO_RETIRED_TOKENS: readonly string[] = Object.freeze([]);
 
 export function isExpired(request: AuthRequest, now: number): boolean {
   return now >= request.expiresAt;
@@ -271,7 +274,7 @@ export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): Au
   request.expiresAt = ctx.now + request.expiresIn * 1000;
   if (ctx.settings.newCredentialsOnResend) {
     const old = request.credentials;
-    if (old.linkToken !== undefined) request.retiredLinkTokens.push(old.linkToken);
+    if (old.linkToken !== undefined) request.retiredLinkTokens = [...request.retiredLinkTokens, old.linkToken];
     request.credentials = issueCredentials(
       ctx,
       request.email,

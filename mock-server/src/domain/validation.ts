@@ -151,9 +151,12 @@ export function validateSend(input: SendInput, settings: Settings): ValidSend {
     ...(input.magiclinkAuthUri !== undefined && { magiclinkAuthUri: input.magiclinkAuthUri }),
     ...(input.state !== undefined && { state: input.state }),
     expiresIn: input.expiresIn ?? settings.defaultExpiresIn,
-    templateVariables: { ...input.templateVariables },
+    // One shared empty map for the many sends without variables.
+    templateVariables: pairs.length === 0 ? (NO_VARIABLES as Record<string, string>) : { ...input.templateVariables },
   };
 }
+
+const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze({});
 
 export function validateVerify(input: VerifyInput): void {
   const violations: Violation[] = [];

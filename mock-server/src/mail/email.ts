@@ -50,7 +50,7 @@ function formatExpiry(epochMs: number): string {
 }
 
 /**
- * An email as composed for an auth request. Its bodies render when read, with
+ * An email as composed for an auth request. Its subject and bodies render when read, with
  * the same output every time: an inbox of many emails keeps only what they are
  * made from, and a send that nobody reads never renders them.
  */
@@ -62,7 +62,6 @@ class ComposedEmail implements CapturedEmail {
   readonly kind: "send" | "resend";
   readonly from: string;
   readonly to: string;
-  readonly subject: string;
   readonly date: number;
   readonly template: TemplateType;
   readonly otp?: string;
@@ -93,7 +92,6 @@ class ComposedEmail implements CapturedEmail {
     this.#source = templates.templates[request.template];
     this.#templateVariables = request.templateVariables;
     this.#expiresIn = request.expiresIn;
-    this.subject = renderTemplate(this.#source.subject, this.#variables()).replace(/\s+/g, " ").trim();
   }
 
   #variables(): Record<string, string> {
@@ -107,6 +105,10 @@ class ComposedEmail implements CapturedEmail {
     };
   }
 
+  get subject(): string {
+    return renderTemplate(this.#source.subject, this.#variables()).replace(/\s+/g, " ").trim();
+  }
+
   get html(): string {
     return renderTemplate(this.#source.html, this.#variables(), escapeHtml);
   }
@@ -117,7 +119,7 @@ class ComposedEmail implements CapturedEmail {
 
   /** Plain data with the bodies, for snapshots and JSON. */
   toJSON(): CapturedEmail {
-    return { ...this, html: this.html, text: this.text };
+    return { ...this, subject: this.subject, html: this.html, text: this.text };
   }
 }
 

@@ -29,8 +29,11 @@ export class Inbox {
   readonly #limit: () => number;
   #emails: CapturedEmail[] = [];
   #byId = new Map<string, CapturedEmail>();
-  /** Emails by lower-cased recipient, oldest first: lookups by address stay fast in a big inbox. */
-  #byRecipient = new Map<string, CapturedEmail[]>();
+  /**
+   * Emails by lower-cased recipient, oldest first: lookups by address stay fast in a big inbox.
+   * A recipient of one email maps to the email itself (most addresses get one), saving an array each.
+   */
+  #byRecipient = new Map<string, CapturedEmail | CapturedEmail[]>();
   #nextSeq = 1;
   readonly #waiters = new Set<Waiter>();
   readonly #listeners = new Set<(email: CapturedEmail) => void>();
@@ -55,18 +58,27 @@ export class Inbox {
     this.#emails.push(email);
     this.#byId.set(email.id, email);
     const key = email.to.toLowerCase();
-    const list = this.#byRecipient.get(key);
-    if (list === undefined) this.#byRecipient.set(key, [email]);
-    else list.push(email);
+    const found = this.#byRecipient.get(key);
+    if (found === undefined) this.#byRecipient.set(key, email);
+    else if (Array.isArray(found)) found.push(email);
+    else this.#byRecipient.set(key, [found, email]);
+  }
+
+  #ofRecipient(address: string): readonly CapturedEmail[] {
+    const found = this.#byRecipient.get(address.toLowerCase());
+    return found === undefined ? [] : Array.isArray(found) ? found : [found];
   }
 
   /** Drops an evicted email: the oldest, so also the oldest of its recipient. */
   #forget(email: CapturedEmail): void {
     this.#byId.delete(email.id);
     const key = email.to.toLowerCase();
-    const list = this.#byRecipient.get(key);
-    if (list?.[0] === email) list.shift();
-    if (list?.length === 0) this.#byRecipient.delete(key);
+    const found = this.#byRecipient.get(key);
+    if (found === email) this.#byRecipient.delete(key);
+    else if (Array.isArray(found) && found[0] === email) {
+      found.shift();
+      if (found.length === 0) this.#byRecipient.delete(key);
+    }
   }
 
   /** Captures the email after `delayMs` of real time, as a slow mail server would deliver it. */
@@ -87,7 +99,7 @@ export class Inbox {
   /** Newest first. */
   list(filter: EmailFilter = {}, limit = Number.POSITIVE_INFINITY): CapturedEmail[] {
     const out: CapturedEmail[] = [];
-    const source = filter.to === undefined ? this.#emails : (this.#byRecipient.get(filter.to.toLowerCase()) ?? []);
+    const source = filter.to === undefined ? this.#emails : this.#ofRecipient(filter.to);
     for (let i = source.length - 1; i >= 0 && out.length < limit; i--) {
       const email = source[i]!;
       if (filter.after !== undefined && email.seq <= filter.after) break;
