@@ -1,8 +1,9 @@
 // The load benchmark: every figure measured in one run on this machine and
 // printed as a ratio to a bare node:http server answering constant JSON.
 // Usage: npm run bench   (writes bench/results.json)
-import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { connect as http2Connect } from "node:http2";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = `${ROOT}dist/mock-server/src/cli.js`;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 32;
+/** Node flags as `npm start` and the Docker image pass them. */
+const SHIPPED_FLAGS = ["--max-semi-space-size=4"];
 
 /** Starts a child that prints a URL; resolves with it and the child. */
 function child(args, match) {
@@ -26,6 +29,23 @@ function child(args, match) {
     });
     proc.once("exit", (code) => reject(new Error(`child exited ${code}: ${out}`)));
   });
+}
+
+/** A port nobody listens on right now. */
+const freePort = () =>
+  new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+
+async function waitFor(check, timeoutMs) {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`not ready within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 const stop = (proc) => new Promise((resolve) => (proc.once("exit", resolve), proc.kill("SIGTERM")));
@@ -56,13 +76,13 @@ await stop(bare.proc);
 // (f) CLI start-to-ready, five starts.
 const readies = [];
 for (let i = 0; i < 5; i++) {
-  const started = await child([CLI, "--port", "0"], /environment url\s+(\S+)[\s\S]*seed/);
+  const started = await child([...SHIPPED_FLAGS, CLI, "--port", "0"], /environment url\s+(\S+)[\s\S]*seed/);
   readies.push(started.readyMs);
   await stop(started.proc);
 }
 results.cliReadyMs = Math.round(readies.sort((a, b) => a - b)[2]);
 
-const mock = await child([CLI, "--port", "0", "--seed", "bench"], /environment url\s+(\S+)[\s\S]*seed/);
+const mock = await child([...SHIPPED_FLAGS, CLI, "--port", "0", "--seed", "bench"], /environment url\s+(\S+)[\s\S]*seed/);
 const secret = /client secret\s+(\S+)/.exec(mock.out)[1];
 const form = new URLSearchParams({ grant_type: "client_credentials", client_id: "skc_mock_default", client_secret: secret });
 const { access_token: token } = await fetch(`${mock.url}/oauth/token`, { method: "POST", body: form }).then((r) => r.json());
@@ -159,8 +179,9 @@ await stop(mock.proc);
 
 // (g) RSS of the mock's own process after capturing 100k emails (retention raised to keep them
 // all); the load comes from this process, so its garbage is not counted.
-{
-  const probe = await child([CLI, "--port", "0", "--seed", "rss"], /environment url\s+(\S+)[\s\S]*seed/);
+// Measured as `npm start` and the image run it (a 4 MB young generation), and with Node's defaults.
+async function rssAfter100k(nodeFlags) {
+  const probe = await child([...nodeFlags, CLI, "--port", "0", "--seed", "rss"], /environment url\s+(\S+)[\s\S]*seed/);
   const probeSecret = /client secret\s+(\S+)/.exec(probe.out)[1];
   const probeForm = new URLSearchParams({ grant_type: "client_credentials", client_id: "skc_mock_default", client_secret: probeSecret });
   const { access_token: probeToken } = await fetch(`${probe.url}/oauth/token`, { method: "POST", body: probeForm }).then((r) => r.json());
@@ -183,9 +204,57 @@ await stop(mock.proc);
   if (stats.emails !== 100_000) throw new Error(`expected 100000 emails, the mock holds ${stats.emails}`);
   // Ten idle seconds, as a shared mock has between test runs: V8 compacts the heap when allocation stops.
   await new Promise((resolve) => setTimeout(resolve, 10_000));
-  results.rssIdleMb = Math.round(before);
-  results.rssAfter100kEmailsMb = Math.round(rssMb());
+  const after = { idleMb: Math.round(before), after100kMb: Math.round(rssMb()) };
   await stop(probe.proc);
+  return after;
+}
+{
+  const shipped = await rssAfter100k(SHIPPED_FLAGS);
+  const defaults = await rssAfter100k([]);
+  results.rssIdleMb = shipped.idleMb;
+  results.rssAfter100kEmailsMb = shipped.after100kMb;
+  results.rssAfter100kEmailsNodeDefaultsMb = defaults.after100kMb;
+}
+
+// (h) peers: other mocks that serve our generated OpenAPI, on the same send load. Installed on
+// first use into bench/.peers (pinned, not part of the project's dependencies).
+const PEERS = [
+  {
+    name: "Prism 5.14.2 (@stoplight/prism-cli, static examples)",
+    package: "@stoplight/prism-cli@5.14.2",
+    bin: "prism",
+    args: (port) => ["mock", "-p", String(port), "-h", "127.0.0.1", "-v", "error", `${ROOT}contracts/openapi/scalekit-passwordless.json`],
+  },
+];
+results.peers = [];
+for (const peer of PEERS) {
+  const dir = `${ROOT}bench/.peers`;
+  const bin = `${dir}/node_modules/.bin/${peer.bin}`;
+  try {
+    if (!existsSync(bin)) {
+      mkdirSync(dir, { recursive: true });
+      if (!existsSync(`${dir}/package.json`)) writeFileSync(`${dir}/package.json`, '{ "name": "bench-peers", "private": true }\n');
+      console.error(`installing ${peer.package} into bench/.peers …`);
+      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--save-exact", peer.package], { cwd: dir, stdio: "ignore" });
+    }
+    const port = await freePort();
+    const proc = spawn(bin, peer.args(port), { stdio: ["ignore", "ignore", "inherit"] });
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(() => fetch(`${url}/keys`).then((r) => r.ok, () => false), 30_000);
+    let p = 0;
+    const measured = summary(
+      await cannon({
+        url: `${url}/api/v1/passwordless/email/send`,
+        method: "POST",
+        headers: auth,
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ email: `p${p++}@example.com` }) }) }],
+      }),
+    );
+    await stop(proc);
+    results.peers.push({ name: peer.name, ...measured });
+  } catch (error) {
+    results.peers.push({ name: peer.name, skipped: String(error.message ?? error).split("\n")[0] });
+  }
 }
 
 const ratio = (rps) => `${((rps / results.bare.rps) * 100).toFixed(0)} %`;
@@ -194,6 +263,7 @@ const rows = [
   ["REST send (with email capture)", results.restSend, ratio(results.restSend.rps)],
   ["REST verify (successful)", results.restVerify, ratio(results.restVerify.rps)],
   ["gRPC send (h2c, 1 connection)", results.grpcSend, ratio(results.grpcSend.rps)],
+  ...results.peers.filter((peer) => peer.rps !== undefined).map((peer) => [`peer: ${peer.name}, REST send`, peer, ratio(peer.rps)]),
 ];
 console.log(`machine: ${results.machine.cores} cores, node ${results.machine.node}; ${DURATION}s per load, ${CONNECTIONS} connections / streams`);
 console.log("| load | req/s | vs bare | p50 ms | p99 ms | errors |");
@@ -201,6 +271,11 @@ console.log("|---|---|---|---|---|---|");
 for (const [name, r, vs] of rows) console.log(`| ${name} | ${r.rps} | ${vs} | ${r.p50} | ${r.p99} | ${r.errors} |`);
 console.log(`long-poll wake-up (send answered -> waiter answered): p50 ${results.longPollWakeupMs.p50} ms, p99 ${results.longPollWakeupMs.p99} ms (target < 5 ms)`);
 console.log(`CLI start-to-ready: ${results.cliReadyMs} ms (median of 5; target < 300 ms)`);
-console.log(`RSS of the mock after capturing 100k emails: ${results.rssAfter100kEmailsMb} MB (${results.rssIdleMb} MB at start; target < 200 MB)`);
-console.log("peers: none measured in this run (see docs/benchmarks.md)");
+console.log(
+  `RSS of the mock after capturing 100k emails: ${results.rssAfter100kEmailsMb} MB as npm start runs it (${results.rssIdleMb} MB at start; target < 200 MB); ${results.rssAfter100kEmailsNodeDefaultsMb} MB with Node's default heap flags`,
+);
+for (const peer of results.peers.filter((peer) => peer.skipped !== undefined)) console.log(`peer ${peer.name}: not measured (${peer.skipped})`);
+for (const peer of results.peers.filter((peer) => peer.rps !== undefined)) {
+  console.log(`REST send vs ${peer.name}: ${(results.restSend.rps / peer.rps).toFixed(2)}× its req/s`);
+}
 writeFileSync(`${ROOT}bench/results.json`, `${JSON.stringify(results, null, 2)}\n`);

@@ -95,13 +95,22 @@ class ComposedEmail implements CapturedEmail {
   }
 
   #variables(): Record<string, string> {
+    const expiresIn = this.#expiresIn;
+    const expiresAt = this.expiresAt;
+    // The mock's own variables are getters: a template that does not use one never formats it.
     return {
       ...this.#templateVariables,
       ...(this.otp !== undefined && { otp: this.otp }),
       ...(this.link !== undefined && { link: this.link }),
-      expiry_time_relative: describeSeconds(this.#expiresIn),
-      expiry_time: formatExpiry(this.expiresAt),
-      expire_time: formatExpiry(this.expiresAt),
+      get expiry_time_relative() {
+        return describeSeconds(expiresIn);
+      },
+      get expiry_time() {
+        return formatExpiry(expiresAt);
+      },
+      get expire_time() {
+        return formatExpiry(expiresAt);
+      },
     };
   }
 

@@ -56,14 +56,14 @@ export class Environment {
     this.journal = new Journal(options.settings.journalLimit);
     this.publish = options.publish ?? (() => undefined);
     this.inbox.onCapture((email) =>
-      this.publish("email.captured", {
+      this.publish("email.captured", () => ({
         id: email.id,
         seq: email.seq,
         to: email.to,
         subject: email.subject,
         auth_request_id: email.authRequestId,
         kind: email.kind,
-      }),
+      })),
     );
     this.clock.onChange((state) =>
       this.publish("clock.changed", { now: new Date(state.now).toISOString(), offset_ms: state.offsetMs, frozen: state.frozen }),

@@ -9,14 +9,19 @@ export interface MockEvent {
   data: Record<string, unknown>;
 }
 
-export type Publish = (type: MockEventType, data: Record<string, unknown>) => void;
+/** The data, or a function that makes it: called only when someone listens. */
+export type EventData = Record<string, unknown> | (() => Record<string, unknown>);
+
+export type Publish = (type: MockEventType, data: EventData) => void;
 
 export class EventBus {
   #nextId = 1;
   readonly #subscribers = new Set<(event: MockEvent) => void>();
 
-  publish(type: MockEventType, environmentId: string, data: Record<string, unknown>): void {
-    const event: MockEvent = { id: this.#nextId++, type, environmentId, data };
+  publish(type: MockEventType, environmentId: string, data: EventData): void {
+    const id = this.#nextId++;
+    if (this.#subscribers.size === 0) return;
+    const event: MockEvent = { id, type, environmentId, data: typeof data === "function" ? data() : data };
     for (const subscriber of this.#subscribers) subscriber(event);
   }
 
