@@ -1,3 +1,4 @@
+import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { gatewayErrorBody, sendPasswordlessResponse, verifyPasswordlessResponse } from "../contracts/schemas/scalekit.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
@@ -245,6 +246,32 @@ describe("authentication", () => {
     const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`;
     expectError(await send({ authorization: `Bearer ${unsigned}` }), 401, 16, "UNAUTHENTICATED");
     expectError(await send({ authorization: `Bearer ${header}.${payload}.${"A".repeat(342)}` }), 401, 16, "UNAUTHENTICATED");
+  });
+
+  it("answers 401 for a token of another key or issuer, another algorithm, or altered claims", async () => {
+    const claims = { client_id: "skc_test", environment_id: "default" };
+    const signed = async (key: CryptoKey | Uint8Array, alg: string, issuer: string, audience: string) =>
+      new SignJWT(claims).setProtectedHeader({ alg, typ: "JWT" }).setIssuer(issuer).setAudience([audience]).setIssuedAt().setExpirationTime("1h").sign(key);
+    const { privateKey } = await generateKeyPair("RS256");
+    // Right claims, wrong key.
+    expectError(await send({ authorization: `Bearer ${await signed(privateKey, "RS256", mock.url, "skc_test")}` }), 401, 16, "UNAUTHENTICATED");
+    // HS256 keyed with the public JWK: the algorithm-confusion attack.
+    const jwk = JSON.stringify((await fetch(`${mock.url}/keys`).then((r) => r.json())).keys[0]);
+    expectError(await send({ authorization: `Bearer ${await signed(new TextEncoder().encode(jwk), "HS256", mock.url, "skc_test")}` }), 401, 16, "UNAUTHENTICATED");
+    // A real token of another mock with the same credentials: another key and issuer.
+    const other = await createMockScalekit({ clientId: "skc_test", clientSecret: "secret-for-tests" });
+    try {
+      const foreign = (await restSession(other)).token;
+      expectError(await send({ authorization: `Bearer ${foreign}` }), 401, 16, "UNAUTHENTICATED");
+    } finally {
+      await other.close();
+    }
+    // A real token of this mock for another environment, its client id changed to this one's: the signature no longer holds.
+    const env = mock.environment({ clientId: "skc_other", clientSecret: "other-secret-123" });
+    const [header, payload, signature] = (await restSession({ url: mock.url, clientId: env.clientId, clientSecret: env.clientSecret })).token.split(".");
+    const swapped = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), client_id: "skc_test" })).toString("base64url");
+    expectError(await send({ authorization: `Bearer ${header}.${swapped}.${signature}` }), 401, 16, "UNAUTHENTICATED");
+    mock.deleteEnvironment(env.id);
   });
 
   it("answers 401 once the token outlives tokenTtl on the mock clock", async () => {
