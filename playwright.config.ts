@@ -23,6 +23,7 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   reporter: "list",
   outputDir: "reports/playwright",
+  globalSetup: "./suites/ui/global-setup.ts",
   use: {
     browserName: "chromium",
     headless: true,
