@@ -16,6 +16,13 @@ describe("MockClock", () => {
     expect(clock.state()).toEqual({ now: 1_600, offsetMs: 500, frozen: false });
   });
 
+  it("reports the offset exactly, even when the wall clock ticks between readings", () => {
+    let wall = 1_000;
+    const clock = new MockClock(() => wall++);
+    clock.advance(600_000);
+    expect(clock.state().offsetMs).toBe(600_000);
+  });
+
   it("stands still when frozen, moves only by advance and set", () => {
     const wall = fakeWall(1_000);
     const clock = new MockClock(wall.read);

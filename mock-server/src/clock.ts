@@ -62,8 +62,11 @@ export class MockClock implements Clock {
   }
 
   state(): ClockState {
-    const now = this.now();
-    return { now, offsetMs: now - this.#wallTime(), frozen: this.#frozenAt !== undefined };
+    // One reading of the wall clock: two could straddle a millisecond and report an advance of
+    // 10 minutes as 9m 59.999s.
+    const wall = this.#wallTime();
+    const now = this.#frozenAt ?? wall + this.#offsetMs;
+    return { now, offsetMs: now - wall, frozen: this.#frozenAt !== undefined };
   }
 
   onChange(listener: (state: ClockState) => void): () => void {
