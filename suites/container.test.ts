@@ -102,7 +102,3 @@ describe.skipIf(skip !== undefined)("scalekit-mock image", () => {
 
   catalogOn(containerTarget({ SCALEKIT_MOCK_IMAGE: IMAGE }), mockNa, [], 120_000);
 });
-
-describe.runIf(skip !== undefined)("scalekit-mock image (skipped)", () => {
-  it.skip(`needs a container engine: ${skip}`, () => undefined);
-});
