@@ -42,16 +42,27 @@ const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
  * Request headers safe to keep: credentials reduced to their scheme, and
  * anything that looks like a JWT elsewhere replaced.
  */
+/** Whether a header name carries credentials; the answer per name is kept (few distinct names). */
+const secretNames = new Map<string, boolean>();
+function isSecretHeader(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    secret = SECRET_HEADER.test(name);
+    if (secretNames.size < 1_000) secretNames.set(name, secret);
+  }
+  return secret;
+}
+
 export function redactHeaders(headers: Iterable<[string, string]>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [rawName, value] of headers) {
     const name = rawName.toLowerCase();
     if (name.startsWith(":")) continue;
-    if (SECRET_HEADER.test(name)) {
+    if (isSecretHeader(name)) {
       const scheme = /^(Bearer|Basic)\s/i.exec(value)?.[1];
       out[name] = scheme ? `${scheme} [redacted]` : "[redacted]";
     } else {
-      out[name] = value.replace(JWT, "[redacted-jwt]");
+      out[name] = value.includes("eyJ") ? value.replace(JWT, "[redacted-jwt]") : value;
     }
   }
   return out;
