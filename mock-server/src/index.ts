@@ -95,6 +95,7 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
   }
   const server = await listen(handler, { host: config.host, port: config.port });
   url = server.url;
+  tokens.prepare();
 
   return {
     ...environmentHandle(environments.default, tokens, shutdown.signal),

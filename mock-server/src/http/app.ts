@@ -4,7 +4,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import { constants as h2, type Http2ServerRequest } from "node:http2";
 import type { IncomingMessage } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
-import { OPENAPI_DOCUMENTS } from "../../../contracts/openapi/build.js";
+import type { OPENAPI_DOCUMENTS } from "../../../contracts/openapi/build.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { DropConnection } from "../services/calls.js";
 import { secretsEqual } from "../services/tokens.js";
@@ -95,13 +95,17 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.route("/api/v1/passwordless/email", scalekitRoutes(deps));
   app.route("/", authRoutes(deps));
   const documents = new Map<string, unknown>();
-  const openApi = (name: keyof typeof OPENAPI_DOCUMENTS) => {
-    if (!documents.has(name)) documents.set(name, OPENAPI_DOCUMENTS[name](deps.version));
+  // The OpenAPI builder loads on the first request for a document: most runs never ask.
+  const openApi = async (name: keyof typeof OPENAPI_DOCUMENTS) => {
+    if (!documents.has(name)) {
+      const { OPENAPI_DOCUMENTS: builders } = await import("../../../contracts/openapi/build.js");
+      documents.set(name, builders[name](deps.version));
+    }
     return documents.get(name);
   };
-  app.get(`${CONTROL_PREFIX}/openapi.json`, (c) => c.json(openApi("mock-control")));
-  app.get(`${CONTROL_PREFIX}/openapi/:name{scalekit-passwordless\\.json|mock-control\\.json}`, (c) =>
-    c.json(openApi(c.req.param("name").replace(/\.json$/, "") as keyof typeof OPENAPI_DOCUMENTS)),
+  app.get(`${CONTROL_PREFIX}/openapi.json`, async (c) => c.json(await openApi("mock-control")));
+  app.get(`${CONTROL_PREFIX}/openapi/:name{scalekit-passwordless\\.json|mock-control\\.json}`, async (c) =>
+    c.json(await openApi(c.req.param("name").replace(/\.json$/, "") as keyof typeof OPENAPI_DOCUMENTS)),
   );
   app.route(UI_PREFIX, uiRoutes(deps));
   app.get(`${UI_PREFIX}/`, (c) => c.redirect(UI_PREFIX + (new URL(c.req.url).search ?? ""), 301));

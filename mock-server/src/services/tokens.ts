@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { calculateJwkThumbprint, errors as joseErrors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type CryptoKey } from "jose";
+import type { CryptoKey, JWK } from "jose";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { randomUrlSafe } from "../domain/random.js";
 import type { Environment } from "../state/environment.js";
@@ -30,7 +30,12 @@ interface SigningKeys {
   jwk: JWK;
 }
 
+/** jose, loaded once, after the server is up (see `TokenService.prepare`). */
+let jose: Promise<typeof import("jose")> | undefined;
+const loadJose = () => (jose ??= import("jose"));
+
 async function generateSigningKeys(): Promise<SigningKeys> {
+  const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await loadJose();
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
   const jwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(jwk);
@@ -39,12 +44,12 @@ async function generateSigningKeys(): Promise<SigningKeys> {
 
 /**
  * Issues and checks RS256 access tokens for the client credentials grant.
- * The key pair is generated when the server starts, in the background so the
- * server is ready sooner (tokens are the one output that differs between runs
- * with the same seed).
+ * The key pair is generated in the background once the server listens, so
+ * start-up does not wait for it (tokens are the one output that differs
+ * between runs with the same seed).
  */
 export class TokenService {
-  readonly #keys: Promise<SigningKeys>;
+  #pendingKeys: Promise<SigningKeys> | undefined;
   readonly #issuer: () => string;
   readonly #issued = new Map<string, number>();
   /** Tokens already verified, with their client id and `exp` (epoch seconds). */
@@ -52,9 +57,24 @@ export class TokenService {
 
   constructor(issuer: () => string) {
     this.#issuer = issuer;
-    this.#keys = generateSigningKeys();
-    // Callers await the keys and see a failure there; this only keeps it from counting as unhandled meanwhile.
-    this.#keys.catch(() => undefined);
+  }
+
+  /**
+   * Starts loading jose and generating the key pair in the background. The
+   * server calls it once it listens, so neither delays start-up; the first
+   * token request waits for them if they are not ready yet.
+   */
+  prepare(): void {
+    void this.#keys;
+  }
+
+  get #keys(): Promise<SigningKeys> {
+    if (this.#pendingKeys === undefined) {
+      this.#pendingKeys = generateSigningKeys();
+      // Callers await the keys and see a failure there; this only keeps it from counting as unhandled meanwhile.
+      this.#pendingKeys.catch(() => undefined);
+    }
+    return this.#pendingKeys;
   }
 
   /** The JWKS served at `/keys`. */
@@ -77,6 +97,7 @@ export class TokenService {
     const keys = await this.#keys;
     const nowSeconds = Math.floor(env.clock.now() / 1000);
     const ttl = env.settings.tokenTtl;
+    const { SignJWT } = await loadJose();
     const accessToken = await new SignJWT({ client_id: env.clientId, environment_id: env.id })
       .setProtectedHeader({ alg: "RS256", kid: keys.jwk.kid!, typ: "JWT" })
       .setIssuer(this.#issuer())
@@ -119,6 +140,7 @@ export class TokenService {
       }
       return env;
     }
+    const { errors: joseErrors, jwtVerify } = await loadJose();
     try {
       const { payload } = await jwtVerify(token, (await this.#keys).publicKey, {
         algorithms: ["RS256"],
