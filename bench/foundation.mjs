@@ -6,7 +6,7 @@ import { cpus } from "node:os";
 import { ScalekitClient } from "@scalekit-sdk/node";
 import { createMockScalekit } from "../dist/mock-server/src/index.js";
 
-const cli = fileURLToPath(new URL("../dist/mock-server/src/cli.js", import.meta.url));
+const cli = fileURLToPath(new URL("../dist/cli/cli.js", import.meta.url));
 
 function startToReady() {
   return new Promise((resolve, reject) => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CLI = `${ROOT}dist/mock-server/src/cli.js`;
+const CLI = `${ROOT}dist/cli/cli.js`;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 32;
 /** Node flags as `npm start` and the Docker image pass them. */

@@ -4,7 +4,8 @@ import { packageRoot } from "../../mock-server/src/package-root.js";
 
 export const ROOT = packageRoot();
 /** The built CLI (`npm run build`), as `npm start` runs it. */
-export const CLI = join(ROOT, "dist", "mock-server", "src", "cli.js");
+/** The CLI as it ships: the bundle `npm run build` writes (bin, npm start, the image). */
+export const CLI = join(ROOT, "dist", "cli", "cli.js");
 
 export interface RunningCli {
   url: string;
