@@ -63,6 +63,31 @@ const summary = (result) => ({
   errors: result.errors + result.non2xx,
 });
 
+/** Starts the CLI with these Node flags, raises its retention to `keep`, and returns it with API headers. */
+async function startMock(nodeFlags, seed, keep) {
+  const started = await child([...nodeFlags, CLI, "--port", "0", "--seed", seed], /environment url\s+(\S+)[\s\S]*seed/);
+  const secret = /client secret\s+(\S+)/.exec(started.out)[1];
+  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: "skc_mock_default", client_secret: secret });
+  const { access_token: token } = await fetch(`${started.url}/oauth/token`, { method: "POST", body: form }).then((r) => r.json());
+  await fetch(`${started.url}/_mock/v1/settings`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ emailLimit: keep, authRequestLimit: keep, tokenTtl: 86_400 }),
+  });
+  return { ...started, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
+}
+
+/** Sends to a new address per request (`prefix0@…`, `prefix1@…`) for the benchmark's duration. */
+function sendLoad(baseUrl, headers, prefix) {
+  let n = 0;
+  return cannon({
+    url: `${baseUrl}/api/v1/passwordless/email/send`,
+    method: "POST",
+    headers,
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ email: `${prefix}${n++}@example.com` }) }) }],
+  });
+}
+
 const results = { machine: { cores: cpus().length, node: process.version }, durationSeconds: DURATION, connections: CONNECTIONS };
 
 // (a) the ceiling: node:http with a constant JSON body.
@@ -82,27 +107,11 @@ for (let i = 0; i < 5; i++) {
 }
 results.cliReadyMs = Math.round(readies.sort((a, b) => a - b)[2]);
 
-const mock = await child([...SHIPPED_FLAGS, CLI, "--port", "0", "--seed", "bench"], /environment url\s+(\S+)[\s\S]*seed/);
-const secret = /client secret\s+(\S+)/.exec(mock.out)[1];
-const form = new URLSearchParams({ grant_type: "client_credentials", client_id: "skc_mock_default", client_secret: secret });
-const { access_token: token } = await fetch(`${mock.url}/oauth/token`, { method: "POST", body: form }).then((r) => r.json());
-const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-await fetch(`${mock.url}/_mock/v1/settings`, {
-  method: "PUT",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({ emailLimit: 200_000, authRequestLimit: 200_000, tokenTtl: 86_400 }),
-});
+const mock = await startMock(SHIPPED_FLAGS, "bench", 200_000);
+const auth = mock.headers;
 
 // (b) REST send, email capture included: a new address per request.
-let n = 0;
-results.restSend = summary(
-  await cannon({
-    url: `${mock.url}/api/v1/passwordless/email/send`,
-    method: "POST",
-    headers: auth,
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ email: `u${n++}@example.com` }) }) }],
-  }),
-);
+results.restSend = summary(await sendLoad(mock.url, auth, "u"));
 
 // (c) REST verify: successful verifies of auth requests sent beforehand.
 const pool = [];
@@ -142,7 +151,7 @@ results.restVerify = summary(
       frame.writeUInt32BE(message.length, 1);
       Buffer.from(message).copy(frame, 5);
       const started = performance.now();
-      const stream = session.request({ ":method": "POST", ":path": "/scalekit.v1.auth.passwordless.PasswordlessService/SendPasswordlessEmail", "content-type": "application/grpc", te: "trailers", authorization: `Bearer ${token}` });
+      const stream = session.request({ ":method": "POST", ":path": "/scalekit.v1.auth.passwordless.PasswordlessService/SendPasswordlessEmail", "content-type": "application/grpc", te: "trailers", authorization: auth.authorization });
       let status;
       stream.on("trailers", (t) => (status = t["grpc-status"]));
       stream.on("close", () => (latencies.push(performance.now() - started), status === "0" ? resolve() : reject(new Error(`grpc-status ${status}`))));
@@ -181,18 +190,10 @@ await stop(mock.proc);
 // all); the load comes from this process, so its garbage is not counted.
 // Measured as `npm start` and the image run it (a 4 MB young generation), and with Node's defaults.
 async function rssAfter100k(nodeFlags) {
-  const probe = await child([...nodeFlags, CLI, "--port", "0", "--seed", "rss"], /environment url\s+(\S+)[\s\S]*seed/);
-  const probeSecret = /client secret\s+(\S+)/.exec(probe.out)[1];
-  const probeForm = new URLSearchParams({ grant_type: "client_credentials", client_id: "skc_mock_default", client_secret: probeSecret });
-  const { access_token: probeToken } = await fetch(`${probe.url}/oauth/token`, { method: "POST", body: probeForm }).then((r) => r.json());
-  await fetch(`${probe.url}/_mock/v1/settings`, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ emailLimit: 100_000, authRequestLimit: 100_000, tokenTtl: 86_400 }),
-  });
+  const probe = await startMock(nodeFlags, "rss", 100_000);
   const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${probe.proc.pid}/status`, "utf8"))[1]) / 1024;
   const before = rssMb();
-  const headers = { authorization: `Bearer ${probeToken}`, "content-type": "application/json" };
+  const headers = probe.headers;
   for (let b = 0; b < 500; b++) {
     await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
@@ -241,15 +242,7 @@ for (const peer of PEERS) {
     const proc = spawn(bin, peer.args(port), { stdio: ["ignore", "ignore", "inherit"] });
     const url = `http://127.0.0.1:${port}`;
     await waitFor(() => fetch(`${url}/keys`).then((r) => r.ok, () => false), 30_000);
-    let p = 0;
-    const measured = summary(
-      await cannon({
-        url: `${url}/api/v1/passwordless/email/send`,
-        method: "POST",
-        headers: auth,
-        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ email: `p${p++}@example.com` }) }) }],
-      }),
-    );
+    const measured = summary(await sendLoad(url, auth, "p"));
     await stop(proc);
     results.peers.push({ name: peer.name, ...measured });
   } catch (error) {

@@ -2,13 +2,13 @@ import { getRequestListener } from "@hono/node-server";
 import { controlExposure, serverOptionsSchema, type ServerOptionsInput } from "./config.js";
 import { defaultClientSecret } from "./credentials.js";
 import { settingsSchema, type SettingsInput } from "./domain/settings.js";
-import { rpcAwareListener, type NodeListener } from "./grpc/handler.js";
+import { rpcAwareListener } from "./grpc/handler.js";
 import { environmentHandle, type MockEnvironment } from "./handle.js";
 import { API_BODY_LIMIT, createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
 import { loadTemplates } from "./mail/templates.js";
 import { packageVersion } from "./package-root.js";
-import { listen } from "./server.js";
+import { listen, type RequestHandler } from "./server.js";
 import { Calls } from "./services/calls.js";
 import { PasswordlessService } from "./services/passwordless.js";
 import { TokenService } from "./services/tokens.js";
@@ -81,7 +81,7 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     shutdown: shutdown.signal,
     ...(config.adminToken !== undefined && { adminToken: config.adminToken }),
   };
-  const honoListener = getRequestListener(createHttpApp(deps).fetch) as NodeListener;
+  const honoListener = getRequestListener(createHttpApp(deps).fetch) as RequestHandler;
   // gRPC, gRPC-Web and Connect calls of PasswordlessService go to Connect; every other request to the Hono app.
   const handler = rpcAwareListener(deps, API_BODY_LIMIT, honoListener);
   // Loaded only when asked for: nodemailer is slow to import and most runs do not relay.

@@ -2,14 +2,12 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createMockScalekit } from "../../mock-server/src/index.js";
 import { expect, test, type ScalekitFixture } from "../../mock-server/src/testing/playwright.js";
-import { fetchToken, post } from "../support/rest.js";
+import { restSession } from "../support/rest.js";
 
 /** The web inbox in Chromium, driven only through the page and the public APIs. */
 
 async function send(scalekit: ScalekitFixture, email: string, extra: Record<string, unknown> = {}) {
-  const token = await fetchToken(scalekit.url, scalekit.clientId, scalekit.clientSecret);
-  const result = await post(scalekit.url, "/api/v1/passwordless/email/send", { email, ...extra }, { authorization: `Bearer ${token}` });
-  return result;
+  return (await restSession(scalekit)).send({ email, ...extra });
 }
 
 const inboxUrl = (scalekit: ScalekitFixture, query = "") => `${scalekit.url}/_mock/ui?env=${encodeURIComponent(scalekit.id)}${query}`;
@@ -156,8 +154,7 @@ test("asks for the admin token when the mock has one", async ({ page }) => {
     await page.getByLabel("Admin token").fill("inbox-admin-token-1234");
     await page.getByRole("button", { name: "Open the inbox" }).click();
     await expect(page.locator("#live")).toHaveText("Live");
-    const token = await fetchToken(mock.url, mock.clientId, mock.clientSecret);
-    await post(mock.url, "/api/v1/passwordless/email/send", { email: "guarded@example.com" }, { authorization: `Bearer ${token}` });
+    await (await restSession(mock)).send({ email: "guarded@example.com" });
     await expect(page.getByTestId("emails")).toContainText("guarded@example.com");
   } finally {
     await mock.close();

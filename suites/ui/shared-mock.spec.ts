@@ -1,6 +1,6 @@
 import { ScalekitMockClient } from "../../mock-server/src/client/index.js";
 import { expect, test } from "../../mock-server/src/testing/playwright.js";
-import { fetchToken, post } from "../support/rest.js";
+import { restSession } from "../support/rest.js";
 
 /** The Playwright fixture pointed at a mock that runs elsewhere (`scalekitUrl`). */
 
@@ -12,8 +12,7 @@ test("uses the running mock, in an environment of the worker's own", async ({ sc
   expect(environments.map((env) => env.id)).toContain(scalekit.id);
   expect(scalekit.id).not.toBe("default");
 
-  const token = await fetchToken(scalekit.url, scalekit.clientId, scalekit.clientSecret);
-  expect((await post(scalekit.url, "/api/v1/passwordless/email/send", { email: "far@example.com" }, { authorization: `Bearer ${token}` })).status).toBe(200);
+  expect((await (await restSession(scalekit)).send({ email: "far@example.com" })).status).toBe(200);
   expect(await scalekit.otpFor("far@example.com")).toMatch(/^\d{6}$/);
   // The mail went to the worker's environment, not to the shared mock's default one.
   expect(await new ScalekitMockClient(scalekitServer.url).inbox.list()).toEqual([]);

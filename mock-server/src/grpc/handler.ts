@@ -1,10 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { RequestHandler } from "../server.js";
 import type { GrpcDeps } from "./passwordless-service.js";
 
-type NodeRequest = IncomingMessage | Http2ServerRequest;
-type NodeResponse = ServerResponse | Http2ServerResponse;
-export type NodeListener = (request: NodeRequest, response: NodeResponse) => void;
+type NodeResponse = Parameters<RequestHandler>[1];
 
 /** Every gRPC, gRPC-Web and Connect call of the service has a path under this prefix. */
 const SERVICE_PATH = "/scalekit.v1.auth.passwordless.PasswordlessService/";
@@ -15,9 +12,9 @@ const SERVICE_PATH = "/scalekit.v1.auth.passwordless.PasswordlessService/";
  * generated code load on the first call, so a mock used only over REST starts
  * sooner and holds less memory.
  */
-export function rpcAwareListener(deps: GrpcDeps, readMaxBytes: number, fallback: NodeListener): NodeListener {
-  let connect: Promise<NodeListener> | undefined;
-  const load = async (): Promise<NodeListener> => {
+export function rpcAwareListener(deps: GrpcDeps, readMaxBytes: number, fallback: RequestHandler): RequestHandler {
+  let connect: Promise<RequestHandler> | undefined;
+  const load = async (): Promise<RequestHandler> => {
     const [{ connectNodeAdapter }, { grpcContextValues, passwordlessRoutes }] = await Promise.all([
       import("@connectrpc/connect-node"),
       import("./passwordless-service.js"),
@@ -28,17 +25,17 @@ export function rpcAwareListener(deps: GrpcDeps, readMaxBytes: number, fallback:
       // Larger messages are refused with ResourceExhausted.
       readMaxBytes,
       // Unknown methods of the service fall through to the app's 404, as other paths do.
-      fallback: (request, response) => fallback(request, response as NodeResponse),
-    }) as NodeListener;
+      fallback: (request, response) => void fallback(request, response as NodeResponse),
+    }) as RequestHandler;
   };
   return (request, response) => {
     if (!request.url?.startsWith(SERVICE_PATH)) {
-      fallback(request, response);
+      void fallback(request, response);
       return;
     }
     connect ??= load();
     connect.then(
-      (listener) => listener(request, response),
+      (listener) => void listener(request, response),
       (error: unknown) => {
         console.error("scalekit-mock: could not load the gRPC service:", error);
         response.statusCode = 500;

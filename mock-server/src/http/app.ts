@@ -108,7 +108,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     c.json(await openApi(c.req.param("name").replace(/\.json$/, "") as keyof typeof OPENAPI_DOCUMENTS)),
   );
   app.route(UI_PREFIX, uiRoutes(deps));
-  app.get(`${UI_PREFIX}/`, (c) => c.redirect(UI_PREFIX + (new URL(c.req.url).search ?? ""), 301));
+  app.get(`${UI_PREFIX}/`, (c) => c.redirect(UI_PREFIX + new URL(c.req.url).search, 301));
   app.route(CONTROL_PREFIX, environmentRoutes(deps.environments));
   app.route(
     `${CONTROL_PREFIX}/environments/:env`,

@@ -65,10 +65,10 @@ export class TokenService {
    * token request waits for them if they are not ready yet.
    */
   prepare(): void {
-    void this.#keys;
+    void this.#keys();
   }
 
-  get #keys(): Promise<SigningKeys> {
+  #keys(): Promise<SigningKeys> {
     if (this.#pendingKeys === undefined) {
       this.#pendingKeys = generateSigningKeys();
       // Callers await the keys and see a failure there; this only keeps it from counting as unhandled meanwhile.
@@ -79,7 +79,7 @@ export class TokenService {
 
   /** The JWKS served at `/keys`. */
   async jwks(): Promise<{ keys: JWK[] }> {
-    return { keys: [(await this.#keys).jwk] };
+    return { keys: [(await this.#keys()).jwk] };
   }
 
   /** How many tokens an environment has been issued since start or reset. */
@@ -94,7 +94,7 @@ export class TokenService {
   async issue(env: Environment): Promise<TokenResponse> {
     const n = (this.#issued.get(env.id) ?? 0) + 1;
     this.#issued.set(env.id, n);
-    const keys = await this.#keys;
+    const keys = await this.#keys();
     const nowSeconds = Math.floor(env.clock.now() / 1000);
     const ttl = env.settings.tokenTtl;
     const { SignJWT } = await loadJose();
@@ -142,7 +142,7 @@ export class TokenService {
     }
     const { errors: joseErrors, jwtVerify } = await loadJose();
     try {
-      const { payload } = await jwtVerify(token, (await this.#keys).publicKey, {
+      const { payload } = await jwtVerify(token, (await this.#keys()).publicKey, {
         algorithms: ["RS256"],
         issuer: this.#issuer(),
         audience: env.clientId,

@@ -127,8 +127,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use({
       ...scalekitEnvironment,
       client,
-      otpFor: async (email, options = {}) => (await client.inbox.waitForOtp(email, { timeout: options.timeout ?? 5_000, ...(options.after !== undefined && { after: options.after }) })).code!,
-      magicLinkFor: async (email, options = {}) => (await client.inbox.waitForLink(email, { timeout: options.timeout ?? 5_000, ...(options.after !== undefined && { after: options.after }) })).link!,
+      // WaitFor is the client's wait query: the client applies the 5 s default.
+      otpFor: async (email, options = {}) => (await client.inbox.waitForOtp(email, options)).code!,
+      magicLinkFor: async (email, options = {}) => (await client.inbox.waitForLink(email, options)).link!,
       inbox: client.inbox,
       clock: client.clock,
       faults: client.faults,

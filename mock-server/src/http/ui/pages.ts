@@ -140,6 +140,23 @@ export function faultsPanel(view: UiView): Html {
     <button type="button" class="secondary" data-action="faults-clear">Remove all</button>` as Html;
 }
 
+/** A whole page: the shared head (title, viewport, stylesheet, optionally the script) around `body`. */
+export function htmlDocument(title: string, body: unknown, options: { script?: boolean; bodyAttributes?: unknown } = {}): Html {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title}</title>
+        <link rel="stylesheet" href="/_mock/ui/assets/inbox.css" />
+        ${options.script ? raw('<script src="/_mock/ui/assets/inbox.js" defer></script>') : ""}
+      </head>
+      <body ${options.bodyAttributes ?? ""}>
+        ${body}
+      </body>
+    </html>` as Html;
+}
+
 export const PANELS = {
   inbox: inboxPanel,
   message: messagePanel,
@@ -161,16 +178,9 @@ const EFFECTS = [
 ] as const;
 
 export function inboxDocument(view: UiView): Html {
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Inbox${view.env.id === "default" ? "" : ` · ${view.env.id}`} · scalekit-mock</title>
-        <link rel="stylesheet" href="/_mock/ui/assets/inbox.css" />
-        <script src="/_mock/ui/assets/inbox.js" defer></script>
-      </head>
-      <body data-api="${apiPrefix(view.env)}" data-env="${view.env.id}">
+  return htmlDocument(
+    `Inbox${view.env.id === "default" ? "" : ` · ${view.env.id}`} · scalekit-mock`,
+    html`
         <a class="skip" href="#inbox">Skip to the inbox</a>
         <header>
           <h1>scalekit-mock inbox <small>${view.version}</small></h1>
@@ -251,35 +261,42 @@ export function inboxDocument(view: UiView): Html {
             </section>
           </aside>
         </main>
-      </body>
-    </html>` as Html;
+    `,
+    { script: true, bodyAttributes: html`data-api="${apiPrefix(view.env)}" data-env="${view.env.id}"` },
+  );
 }
 
 /** Asks for the admin token when the mock has one (`--admin-token`). */
 export function loginPage(problem?: string): Html {
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Sign in · scalekit-mock inbox</title>
-        <link rel="stylesheet" href="/_mock/ui/assets/inbox.css" />
-      </head>
-      <body>
-        <main>
-          <section>
-            <h1>scalekit-mock inbox</h1>
-            <p>This mock was started with <code>--admin-token</code>. Enter that token to open the inbox.</p>
-            ${problem ? html`<p id="notice" role="alert">${problem}</p>` : ""}
-            <form method="post" action="/_mock/ui/login">
-              <div class="field">
-                <label for="token">Admin token</label>
-                <input id="token" name="token" type="password" autocomplete="current-password" required autofocus />
-              </div>
-              <button type="submit">Open the inbox</button>
-            </form>
-          </section>
-        </main>
-      </body>
-    </html>` as Html;
+  return htmlDocument(
+    "Sign in · scalekit-mock inbox",
+    html`<main>
+      <section>
+        <h1>scalekit-mock inbox</h1>
+        <p>This mock was started with <code>--admin-token</code>. Enter that token to open the inbox.</p>
+        ${problem ? html`<p id="notice" role="alert">${problem}</p>` : ""}
+        <form method="post" action="/_mock/ui/login">
+          <div class="field">
+            <label for="token">Admin token</label>
+            <input id="token" name="token" type="password" autocomplete="current-password" required autofocus />
+          </div>
+          <button type="submit">Open the inbox</button>
+        </form>
+      </section>
+    </main>`,
+  );
+}
+
+/** A page for an unknown environment or panel. */
+export function notFoundDocument(message: string): Html {
+  return htmlDocument(
+    "Not found · scalekit-mock",
+    html`<main>
+      <section>
+        <h1>Not found</h1>
+        <p>${message}</p>
+        <p><a href="/_mock/ui">Back to the default environment</a></p>
+      </section>
+    </main>`,
+  );
 }

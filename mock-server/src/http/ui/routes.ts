@@ -1,8 +1,7 @@
 import { Hono, type Context } from "hono";
-import { html } from "hono/html";
 import type { HttpDeps } from "../deps.js";
 import { UI_CSS, UI_SCRIPT } from "./assets.js";
-import { inboxDocument, PANELS, type UiView } from "./pages.js";
+import { inboxDocument, notFoundDocument, PANELS, type UiView } from "./pages.js";
 
 export const UI_PREFIX = "/_mock/ui";
 
@@ -28,11 +27,7 @@ function securityHeaders(c: Context): void {
 
 function notFoundPage(c: Context, message: string) {
   securityHeaders(c);
-  return c.html(
-    html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found · scalekit-mock</title><link rel="stylesheet" href="${UI_PREFIX}/assets/inbox.css"></head>
-      <body><main><section><h1>Not found</h1><p>${message}</p><p><a href="${UI_PREFIX}">Back to the default environment</a></p></section></main></body></html>`,
-    404,
-  );
+  return c.html(notFoundDocument(message), 404);
 }
 
 /** The web inbox: one server-rendered page, panels re-rendered on events, and its two assets. */
