@@ -38,6 +38,8 @@ export default defineConfig({
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        // Names that resolve to this machine, for pages that attack the mock (suites/ui/browser-attacks.spec.ts).
+        "--host-resolver-rules=MAP *.rebind.test 127.0.0.1",
       ],
     },
   },

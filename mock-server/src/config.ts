@@ -21,6 +21,11 @@ export const serverOptionsSchema = z
     settings: z.record(z.string(), z.unknown()).default({}),
     /** When set, the control API (except /health) requires `Authorization: Bearer <adminToken>`. */
     adminToken: z.string().min(16, "use at least 16 characters").max(500).optional(),
+    /**
+     * Host names (besides loopback names, IP addresses and the machine's own name) the control API
+     * and web inbox answer to; `.example.com` allows its subdomains too, `*` any name.
+     */
+    allowedHosts: z.array(z.string().regex(/^(\*|\.?[A-Za-z0-9_.-]{1,253})$/, 'a host name, ".domain" for its subdomains, or "*"')).default([]),
     /** Serve the control API without a token on a non-loopback address (prints a warning). */
     openControl: z.boolean().default(false),
     /** Also send every captured email to this SMTP server (smtp://host:port or smtps://user:pass@host:port). */
@@ -45,6 +50,11 @@ const FLAGS = {
   "token-ttl": { env: "SCALEKIT_MOCK_TOKEN_TTL", type: "string", help: 'access token lifetime, e.g. 3600 or "1h" (default 1h)' },
   "admin-token": { env: "SCALEKIT_MOCK_ADMIN_TOKEN", type: "string", help: "require Authorization: Bearer <token> on the control API (needed off loopback)" },
   "smtp-relay": { env: "SCALEKIT_MOCK_SMTP_RELAY", type: "string", help: "also send every captured email to this SMTP server, e.g. smtp://127.0.0.1:1025" },
+  "allowed-host": {
+    env: "SCALEKIT_MOCK_ALLOWED_HOSTS",
+    type: "string",
+    help: "another host name the control API and inbox answer to (repeat, or comma-separate; .example.com for subdomains, * for any)",
+  },
   config: { env: "SCALEKIT_MOCK_CONFIG", type: "string", help: "JSON file with any of: port, host, seed, clientId, clientSecret, smtpRelay, settings" },
 } as const;
 
@@ -104,9 +114,9 @@ function describeIssues(error: z.ZodError): string {
  * ConfigError with a message fit for the terminal.
  */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
-    const options = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: "string" as const }]));
+    const options = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: "string" as const, multiple: flag === "allowed-host" }]));
     ({ values } = parseArgs({
       args: argv,
       options: { ...options, "open-control": { type: "boolean" }, help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" } },
@@ -120,7 +130,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
   if (values.version) return { kind: "version" };
 
   const pick = (flag: keyof typeof FLAGS): string | undefined => {
-    const value = (values[flag] as string | undefined) ?? env[FLAGS[flag].env];
+    const given = values[flag] as string | string[] | undefined;
+    const value = (Array.isArray(given) ? given.join(",") : given) ?? env[FLAGS[flag].env];
     return value === undefined || value === "" ? undefined : value;
   };
 
@@ -142,6 +153,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
     ...(pick("client-secret") !== undefined && { clientSecret: pick("client-secret") }),
     ...(pick("smtp-relay") !== undefined && { smtpRelay: pick("smtp-relay") }),
     ...(pick("admin-token") !== undefined && { adminToken: pick("admin-token") }),
+    ...(pick("allowed-host") !== undefined && { allowedHosts: pick("allowed-host")!.split(",").map((name) => name.trim()).filter(Boolean) }),
     ...((values["open-control"] === true || env.SCALEKIT_MOCK_OPEN_CONTROL === "true") && { openControl: true }),
     settings: {
       ...fileSettings,

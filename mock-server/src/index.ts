@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { getRequestListener } from "@hono/node-server";
 import { controlExposure, serverOptionsSchema, type ServerOptionsInput } from "./config.js";
 import { defaultClientSecret } from "./credentials.js";
@@ -79,6 +80,8 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     events,
     version: packageVersion(),
     shutdown: shutdown.signal,
+    // The bound name, and the machine's (in an image: the container's) own name.
+    hostPolicy: { allowedHosts: config.allowedHosts, ownNames: [config.host, hostname()] },
     ...(config.adminToken !== undefined && { adminToken: config.adminToken }),
   };
   const honoListener = getRequestListener(createHttpApp(deps).fetch) as RequestHandler;

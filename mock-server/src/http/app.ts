@@ -9,6 +9,7 @@ import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { DropConnection } from "../services/calls.js";
 import { secretsEqual } from "../services/tokens.js";
 import { authRoutes } from "./auth-routes.js";
+import { browserGuard } from "./browser-guard.js";
 import { controlRoutes } from "./control-routes.js";
 import type { HttpDeps } from "./deps.js";
 import { environmentRoutes } from "./environment-routes.js";
@@ -27,12 +28,16 @@ const SNAPSHOT_BODY_LIMIT = 256 * 1024 * 1024;
 
 const isControlPath = (path: string) => path === "/_mock" || path.startsWith("/_mock/");
 
-const ADMIN_COOKIE = "scalekit_mock_admin";
+/**
+ * The web inbox's login cookie. Cookies are shared by every port of a host,
+ * so the name carries the port: two mocks on one machine keep their own.
+ */
+const adminCookie = (c: Context) => `scalekit_mock_admin_${new URL(c.req.url).port || "default"}`;
 
 /** Accepts `Authorization: Bearer <token>` or, for the web inbox, the cookie its login form sets. */
 function adminGuard(expected: string): (c: Context) => boolean {
   return (c) => {
-    const given = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? getCookie(c, ADMIN_COOKIE);
+    const given = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? getCookie(c, adminCookie(c));
     return given !== undefined && secretsEqual(given, expected);
   };
 }
@@ -53,6 +58,11 @@ function dropConnection(c: Context): Response {
 /** Every HTTP surface on one Hono app: Scalekit REST, OAuth, control API. */
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
+
+  // Before anything reads a body: pages of other sites get nothing from the control API or the inbox.
+  const fromBrowsers = browserGuard(deps.hostPolicy);
+  app.use("/_mock", fromBrowsers);
+  app.use("/_mock/*", fromBrowsers);
 
   const tooLarge = (limit: number) => (c: Context) =>
     isControlPath(c.req.path)
@@ -84,7 +94,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const given = typeof form.token === "string" ? form.token : "";
       if (!secretsEqual(given, expected)) return c.html(loginPage("That is not the admin token."), 401);
-      setCookie(c, ADMIN_COOKIE, given, { path: "/_mock", httpOnly: true, sameSite: "Strict" });
+      setCookie(c, adminCookie(c), given, { path: "/_mock", httpOnly: true, sameSite: "Strict" });
       return c.redirect(UI_PREFIX, 303);
     });
     app.use(`${CONTROL_PREFIX}/*`, async (c, next) => (c.req.path === `${CONTROL_PREFIX}/health` || guard(c) ? next() : refuseControl(c)));

@@ -3,6 +3,7 @@ import type { PasswordlessService } from "../services/passwordless.js";
 import type { TokenService } from "../services/tokens.js";
 import type { EnvironmentStore } from "../state/environments.js";
 import type { EventBus } from "../state/events.js";
+import type { HostPolicy } from "./browser-guard.js";
 
 /** What the transports call into. */
 export interface HttpDeps {
@@ -12,6 +13,8 @@ export interface HttpDeps {
   calls: Calls;
   events: EventBus;
   version: string;
+  /** Which `Host` names the control API and web inbox answer to. */
+  hostPolicy: HostPolicy;
   /** When set, control routes (but /health) require it as a bearer token. */
   adminToken?: string;
   /** Aborted when the server shuts down, ending long-polls and event streams at once. */
