@@ -1,6 +1,6 @@
 # scalekit-mock as a container: REST, gRPC, OAuth, control API and web inbox on port 8787.
 #   docker build -t scalekit-mock .
-#   docker run --rm -p 8787:8787 scalekit-mock
+#   docker run --rm -p 127.0.0.1:8787:8787 scalekit-mock
 # Configure with the same SCALEKIT_MOCK_* variables as the CLI (see the README).
 
 ARG NODE_VERSION=20
