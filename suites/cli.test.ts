@@ -27,7 +27,8 @@ describe("scalekit-mock CLI", () => {
   it("prints help and version", async () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
-    for (const flag of ["--port", "--host", "--seed", "--client-id", "--client-secret", "--passwordless-type", "--config", "SCALEKIT_MOCK_PORT"]) {
+    for (const flag of ["--port", "--host", "--seed", "--client-id", "--client-secret", "--passwordless-type", "--config", "SCALEKIT_MOCK_PORT",
+      "--first-byte-timeout", "--headers-timeout", "--idle-timeout", "--max-connections", "SCALEKIT_MOCK_IDLE_TIMEOUT"]) {
       expect(help.stdout).toContain(flag);
     }
     expect(await runCli(["--version"])).toMatchObject({ code: 0, stdout: `${version}\n` });
@@ -39,6 +40,9 @@ describe("scalekit-mock CLI", () => {
     [["--port", "70000"], "port"],
     [["--passwordless-type", "SMS"], "OTP, LINK, LINK_OTP"],
     [["--token-ttl", "soon"], "tokenTtl"],
+    [["--idle-timeout", "soon"], "idleTimeout"],
+    [["--headers-timeout", "0"], "headersTimeout"],
+    [["--max-connections", "0"], "maxConnections"],
     [["--config", "/nonexistent/scalekit.json"], "cannot read config file"],
     [["extra"], "Unexpected argument"],
   ])("exits 2 with a clear message for %j", async (args, message) => {
