@@ -72,6 +72,17 @@ describe("scalekit-mock CLI", () => {
     }
   });
 
+  it("answers a long-poll still waiting at SIGTERM with 503 UNAVAILABLE before it exits", async () => {
+    const cli = await start(["--port", "0"]);
+    const poll = fetch(`${cli.url}/_mock/v1/otp?email=late@example.com&wait=30s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const exited = cli.stop("SIGTERM");
+    const response = await poll;
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("UNAVAILABLE");
+    expect(await exited).toBe(0);
+  });
+
   it("reads SCALEKIT_MOCK_* env vars, a config file, and lets flags win", async () => {
     const config = tempFile("mock.json", JSON.stringify({ seed: "from-file", settings: { passwordlessType: "LINK", maxAttempts: 2 } }));
     const cli = await start(["--port", "0", "--passwordless-type", "LINK_OTP"], {

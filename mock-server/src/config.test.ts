@@ -23,6 +23,12 @@ describe("connection limits", () => {
     expect(serve([], { SCALEKIT_MOCK_HEADERS_TIMEOUT: "1m", SCALEKIT_MOCK_MAX_CONNECTIONS: "7" })).toMatchObject({ headersTimeout: 60_000, maxConnections: 7 });
   });
 
+  it("take milliseconds as numbers in code, and parse their own output to the same values", () => {
+    const options = serverOptionsSchema.parse({ idleTimeout: 90_000, headersTimeout: "2s" });
+    expect(options).toMatchObject({ idleTimeout: 90_000, headersTimeout: 2_000 });
+    expect(serverOptionsSchema.parse(options)).toEqual(options);
+  });
+
   it.each([
     [["--first-byte-timeout", "0"], "firstByteTimeout"],
     [["--idle-timeout", "2 days"], "idleTimeout"],

@@ -12,10 +12,14 @@ export { DEFAULT_CLIENT_ID, DEFAULT_SEED };
 /** Longest a server timeout may be: a day (timers cannot count much past 24 days anyway). */
 const MAX_TIMEOUT_MS = 86_400_000;
 
-/** A server timeout: a duration such as "30s" or "5m"; a bare number is seconds. Output: milliseconds. */
+/**
+ * A server timeout: a duration such as "30s" or "5m" (a bare numeric string,
+ * as a flag gives, is seconds), or a number of milliseconds as in code. Output:
+ * milliseconds, so parsing the output again gives the same.
+ */
 const timeout = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const ms = parseDuration(value, "s");
-  if (ms === undefined || ms < 1 || ms > MAX_TIMEOUT_MS) {
+  const ms = typeof value === "number" ? value : parseDuration(value, "s");
+  if (ms === undefined || !Number.isInteger(ms) || ms < 1 || ms > MAX_TIMEOUT_MS) {
     ctx.addIssue({ code: "custom", message: `expected a duration from 1ms to 24h such as "30s" or "5m", got ${JSON.stringify(value)}` });
     return z.NEVER;
   }
