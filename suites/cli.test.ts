@@ -27,7 +27,8 @@ describe("scalekit-mock CLI", () => {
   it("prints help and version", async () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
-    for (const flag of ["--port", "--host", "--seed", "--client-id", "--client-secret", "--passwordless-type", "--config", "SCALEKIT_MOCK_PORT"]) {
+    for (const flag of ["--port", "--host", "--seed", "--client-id", "--client-secret", "--passwordless-type", "--config", "SCALEKIT_MOCK_PORT",
+      "--first-byte-timeout", "--headers-timeout", "--idle-timeout", "--max-connections", "SCALEKIT_MOCK_IDLE_TIMEOUT"]) {
       expect(help.stdout).toContain(flag);
     }
     expect(await runCli(["--version"])).toMatchObject({ code: 0, stdout: `${version}\n` });
@@ -39,6 +40,9 @@ describe("scalekit-mock CLI", () => {
     [["--port", "70000"], "port"],
     [["--passwordless-type", "SMS"], "OTP, LINK, LINK_OTP"],
     [["--token-ttl", "soon"], "tokenTtl"],
+    [["--idle-timeout", "soon"], "idleTimeout"],
+    [["--headers-timeout", "0"], "headersTimeout"],
+    [["--max-connections", "0"], "maxConnections"],
     [["--config", "/nonexistent/scalekit.json"], "cannot read config file"],
     [["extra"], "Unexpected argument"],
   ])("exits 2 with a clear message for %j", async (args, message) => {
@@ -66,6 +70,17 @@ describe("scalekit-mock CLI", () => {
       console.log(`CLI start-to-ready: ${cli.readyMs.toFixed(0)} ms`);
       expect(await cli.stop(signal)).toBe(0);
     }
+  });
+
+  it("answers a long-poll still waiting at SIGTERM with 503 UNAVAILABLE before it exits", async () => {
+    const cli = await start(["--port", "0"]);
+    const poll = fetch(`${cli.url}/_mock/v1/otp?email=late@example.com&wait=30s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const exited = cli.stop("SIGTERM");
+    const response = await poll;
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("UNAVAILABLE");
+    expect(await exited).toBe(0);
   });
 
   it("reads SCALEKIT_MOCK_* env vars, a config file, and lets flags win", async () => {

@@ -115,7 +115,7 @@ describe("graceful shutdown", () => {
     expect(exitCode).toBe(0);
     expect(elapsed).toBeLessThan(2_000);
     expect((await slow).status).toBe(200);
-    expect(await longPoll).toBe(404);
+    expect(await longPoll).toBe(503);
     expect(await streamEnded).toBe("ended");
   });
 });

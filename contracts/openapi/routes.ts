@@ -89,7 +89,7 @@ export const controlRoutes: RouteDoc[] = [
     path: `${C}/emails/latest`,
     summary: "The newest matching email; long-polls up to `wait`",
     query: latestEmailQuery,
-    responses: { 200: { description: "the email", schema: views.email }, 400: controlError, 404: controlError },
+    responses: { 200: { description: "the email", schema: views.email }, 400: controlError, 404: controlError, 503: controlError },
   },
   { method: "get", path: `${C}/emails/{id}`, summary: "One email; append .eml, .html or .txt for the raw forms", responses: { 200: { description: "the email", schema: views.email }, 404: controlError } },
   {
@@ -97,7 +97,7 @@ export const controlRoutes: RouteDoc[] = [
     path: `${C}/otp`,
     summary: "The newest code or link to an address that still works",
     query: otpQuery,
-    responses: { 200: { description: "credentials", schema: views.otp }, 400: controlError, 404: controlError },
+    responses: { 200: { description: "credentials", schema: views.otp }, 400: controlError, 404: controlError, 503: controlError },
   },
   { method: "get", path: `${C}/auth-requests`, summary: "Auth requests, newest first", query: z.object({ email: z.string().optional() }), responses: { 200: { description: "auth requests", schema: views.authRequestList } } },
   { method: "get", path: `${C}/auth-requests/{id}`, summary: "One auth request", responses: { 200: { description: "the auth request", schema: views.authRequest }, 404: controlError } },

@@ -2,11 +2,41 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { DEFAULT_CLIENT_ID, DEFAULT_SEED } from "./credentials.js";
+import { parseDuration } from "./domain/duration.js";
 import { PASSWORDLESS_TYPES, settingsSchema } from "./domain/settings.js";
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = "127.0.0.1";
 export { DEFAULT_CLIENT_ID, DEFAULT_SEED };
+
+/** Longest a server timeout may be: a day (timers cannot count much past 24 days anyway). */
+const MAX_TIMEOUT_MS = 86_400_000;
+
+/**
+ * A server timeout: a duration such as "30s" or "5m" (a bare numeric string,
+ * as a flag gives, is seconds), or a number of milliseconds as in code. Output:
+ * milliseconds, so parsing the output again gives the same.
+ */
+const timeout = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const ms = typeof value === "number" ? value : parseDuration(value, "s");
+  if (ms === undefined || !Number.isInteger(ms) || ms < 1 || ms > MAX_TIMEOUT_MS) {
+    ctx.addIssue({ code: "custom", message: `expected a duration from 1ms to 24h such as "30s" or "5m", got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/**
+ * Connection limits. The idle timeout is generous: SDKs keep connections open
+ * between test steps, and a connection or HTTP/2 session with a request in
+ * flight (a long-poll, an event stream) is never closed for idleness.
+ */
+export const SERVER_LIMIT_DEFAULTS = {
+  firstByteTimeout: 30_000,
+  headersTimeout: 30_000,
+  idleTimeout: 300_000,
+  maxConnections: 10_000,
+} as const;
 
 /** Options of a mock server, whether they come from flags, env vars, a file or code. */
 export const serverOptionsSchema = z
@@ -33,6 +63,14 @@ export const serverOptionsSchema = z
       .string()
       .refine((value) => /^smtps?:\/\/[^\s/]+(:\d+)?\/?$/.test(value), "expected smtp://host:port or smtps://user:password@host:port")
       .optional(),
+    /** A new connection that sends nothing (or not all of an HTTP/2 preface) within this is closed. */
+    firstByteTimeout: timeout.default(SERVER_LIMIT_DEFAULTS.firstByteTimeout),
+    /** An HTTP/1.1 request whose headers take longer than this to arrive is answered 408 and closed. */
+    headersTimeout: timeout.default(SERVER_LIMIT_DEFAULTS.headersTimeout),
+    /** A keep-alive connection or HTTP/2 session with no request in flight for this long is closed. */
+    idleTimeout: timeout.default(SERVER_LIMIT_DEFAULTS.idleTimeout),
+    /** Connections open at once; past it new ones are closed on arrival, open ones keep working. */
+    maxConnections: z.coerce.number().int().min(1).max(1_000_000).default(SERVER_LIMIT_DEFAULTS.maxConnections),
   })
   .strict();
 
@@ -54,6 +92,26 @@ const FLAGS = {
     env: "SCALEKIT_MOCK_ALLOWED_HOSTS",
     type: "string",
     help: "another host name the control API and inbox answer to (repeat, or comma-separate; .example.com for subdomains, * for any)",
+  },
+  "first-byte-timeout": {
+    env: "SCALEKIT_MOCK_FIRST_BYTE_TIMEOUT",
+    type: "string",
+    help: `close a new connection that sends nothing within this (default ${SERVER_LIMIT_DEFAULTS.firstByteTimeout / 1000}s)`,
+  },
+  "headers-timeout": {
+    env: "SCALEKIT_MOCK_HEADERS_TIMEOUT",
+    type: "string",
+    help: `answer 408 to an HTTP/1.1 request whose headers take longer (default ${SERVER_LIMIT_DEFAULTS.headersTimeout / 1000}s)`,
+  },
+  "idle-timeout": {
+    env: "SCALEKIT_MOCK_IDLE_TIMEOUT",
+    type: "string",
+    help: `close a keep-alive connection or HTTP/2 session idle this long (default ${SERVER_LIMIT_DEFAULTS.idleTimeout / 60_000}m)`,
+  },
+  "max-connections": {
+    env: "SCALEKIT_MOCK_MAX_CONNECTIONS",
+    type: "string",
+    help: `connections open at once; more are closed on arrival (default ${SERVER_LIMIT_DEFAULTS.maxConnections})`,
   },
   config: { env: "SCALEKIT_MOCK_CONFIG", type: "string", help: "JSON file with any of: port, host, seed, clientId, clientSecret, smtpRelay, settings" },
 } as const;
@@ -154,6 +212,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
     ...(pick("smtp-relay") !== undefined && { smtpRelay: pick("smtp-relay") }),
     ...(pick("admin-token") !== undefined && { adminToken: pick("admin-token") }),
     ...(pick("allowed-host") !== undefined && { allowedHosts: pick("allowed-host")!.split(",").map((name) => name.trim()).filter(Boolean) }),
+    ...(pick("first-byte-timeout") !== undefined && { firstByteTimeout: pick("first-byte-timeout") }),
+    ...(pick("headers-timeout") !== undefined && { headersTimeout: pick("headers-timeout") }),
+    ...(pick("idle-timeout") !== undefined && { idleTimeout: pick("idle-timeout") }),
+    ...(pick("max-connections") !== undefined && { maxConnections: pick("max-connections") }),
     ...((values["open-control"] === true || env.SCALEKIT_MOCK_OPEN_CONTROL === "true") && { openControl: true }),
     settings: {
       ...fileSettings,

@@ -104,12 +104,15 @@ function toEpochMs(value: Date | number | string): number {
   return ms;
 }
 
+const closedWhileWaiting = (what: string) => new Error(`scalekit-mock was closed before the awaited ${what} arrived; close it only once the test is done`);
+
 /** The in-process API of one environment. */
 export function environmentHandle(env: Environment, tokens: TokenService, shutdown: AbortSignal): MockEnvironment {
   const credentials = async (email: string, wait: WaitOptions, want: (found: UsableCredentials) => boolean, what: string) => {
     const filter: EmailFilter = { to: email, ...(wait.after !== undefined && { after: wait.after }) };
     const ms = waitMs(wait.timeout);
     const found = await waitForUsableCredentials(env, filter, ms, shutdown, want);
+    if (found === undefined && shutdown.aborted) throw closedWhileWaiting(what);
     if (found === undefined) throw new Error(`no usable ${what} for ${email} within ${ms}ms (emails to this address: ${env.inbox.list({ to: email }).length})`);
     return found;
   };
@@ -124,6 +127,7 @@ export function environmentHandle(env: Environment, tokens: TokenService, shutdo
       waitForEmail: async (filter = {}, wait = {}) => {
         const ms = waitMs(wait.timeout);
         const email = await env.inbox.waitFor(() => env.inbox.latest(filter), ms, shutdown);
+        if (email === undefined && shutdown.aborted) throw closedWhileWaiting("email");
         if (email === undefined) throw new Error(`no email matching ${JSON.stringify(filter)} within ${ms}ms`);
         return email;
       },

@@ -96,7 +96,14 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
       if (email !== undefined) relay.relay(email);
     });
   }
-  const server = await listen(handler, { host: config.host, port: config.port });
+  const server = await listen(handler, {
+    host: config.host,
+    port: config.port,
+    firstByteTimeoutMs: config.firstByteTimeout,
+    headersTimeoutMs: config.headersTimeout,
+    idleTimeoutMs: config.idleTimeout,
+    maxConnections: config.maxConnections,
+  });
   url = server.url;
   tokens.prepare();
 

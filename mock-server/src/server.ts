@@ -1,12 +1,26 @@
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
-import { createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
-import { Duplex } from "node:stream";
+import { constants as h2, createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
+import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { closeWhenIdle, Http2Response } from "./h2.js";
+import { relay, sniff } from "./sniff.js";
 
 export type RequestHandler = (
   request: IncomingMessage | Http2ServerRequest,
   response: ServerResponse | Http2ServerResponse,
 ) => void | Promise<void>;
+
+/** How long each stage of a connection may take, and how many connections there may be. */
+export interface ServerLimits {
+  /** A new connection must send its first bytes (all of the preface, for HTTP/2) within this. */
+  firstByteTimeoutMs: number;
+  /** An HTTP/1.1 request's headers must all arrive within this of its first byte. */
+  headersTimeoutMs: number;
+  /** An HTTP/1.1 keep-alive connection or HTTP/2 session with no request in flight is closed after this. */
+  idleTimeoutMs: number;
+  /** Connections past this many are closed as they arrive; the open ones keep working. */
+  maxConnections: number;
+}
 
 export interface Listening {
   /** Base URL clients use, e.g. http://127.0.0.1:8787. */
@@ -17,8 +31,8 @@ export interface Listening {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Every HTTP/2 connection with prior knowledge (h2c) starts with these bytes. */
-const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+/** Node's default: the whole of a request (a large snapshot upload, say) must arrive within five minutes. */
+const REQUEST_TIMEOUT_MS = 300_000;
 
 /** The host part of a URL for a bind address ("0.0.0.0" is reached as 127.0.0.1). */
 function reachableHost(host: string): string {
@@ -27,95 +41,105 @@ function reachableHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
-/**
- * Reads a connection's first bytes until they tell HTTP/2 (the preface) from
- * HTTP/1.x (anything else), then hands over the socket and what was read.
- */
-function sniff(socket: Socket, decide: (protocol: "h2" | "http1", head: Buffer) => void): void {
-  let head = Buffer.alloc(0);
-  const onData = (chunk: Buffer) => {
-    head = Buffer.concat([head, chunk]);
-    const n = Math.min(head.length, H2_PREFACE.length);
-    const looksLikeH2 = head.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
-    if (looksLikeH2 && head.length < H2_PREFACE.length) return;
-    socket.off("data", onData);
-    socket.pause();
-    decide(looksLikeH2 ? "h2" : "http1", head);
+/** Logs a message once per key: a failure that repeats per connection would flood the output. */
+function logOnce(): (key: string, message: string) => void {
+  const seen = new Set<string>();
+  return (key, message) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    console.error(message);
   };
-  socket.on("data", onData);
 }
 
 /**
- * The http2 server reads a real socket's native handle, so bytes already read
- * from it cannot be given back with unshift. It gets this relay instead: the
- * sniffed bytes first, then everything the socket receives, in both directions.
+ * Runs `handler` so that nothing it throws or rejects with reaches
+ * `uncaughtException` (an in-process mock shares its process with the test
+ * runner): the error is logged as a bug, without the query string or headers
+ * (they may carry secrets), and the request answered 500 or, if its response
+ * has started, cut off.
  */
-function relay(socket: Socket, head: Buffer): Duplex {
-  const duplex = new Duplex({
-    read() {
-      socket.resume();
-    },
-    write(chunk: Buffer, _encoding, done) {
-      socket.write(chunk, done);
-    },
-    final(done) {
-      socket.end(done);
-    },
-    destroy(error, done) {
-      socket.destroy(error ?? undefined);
-      done(error);
-    },
-  });
-  duplex.push(head);
-  socket.on("data", (chunk: Buffer) => {
-    if (!duplex.push(chunk)) socket.pause();
-  });
-  socket.on("end", () => duplex.push(null));
-  socket.on("error", (error) => duplex.destroy(error));
-  socket.on("close", () => duplex.destroy());
-  // Session code reads these from its socket.
-  Object.assign(duplex, {
-    remoteAddress: socket.remoteAddress,
-    remotePort: socket.remotePort,
-    remoteFamily: socket.remoteFamily,
-    localAddress: socket.localAddress,
-    localPort: socket.localPort,
-    setTimeout: (ms: number, callback?: () => void) => socket.setTimeout(ms, callback),
-    setNoDelay: (noDelay?: boolean) => socket.setNoDelay(noDelay),
-    setKeepAlive: (enable?: boolean, delay?: number) => socket.setKeepAlive(enable, delay),
-  });
-  return duplex;
+function guarded(handler: RequestHandler): RequestHandler {
+  return (request, response) => {
+    // A client that leaves mid-request errors these streams; that is not the server's failure.
+    request.on("error", () => undefined);
+    response.on("error", () => undefined);
+    const fail = (error: unknown) => {
+      const path = (request.url ?? "").split("?")[0];
+      console.error(`scalekit-mock: unexpected error on ${request.method} ${path}; this is a bug, please report it:`, error);
+      try {
+        if (!response.headersSent) {
+          response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+          response.end("internal error in scalekit-mock; this is a bug, please report it with the request that caused it\n");
+          return;
+        }
+      } catch {
+        // The response cannot be written; cut it off below.
+      }
+      // The client must not take what it got for the whole response: reset the stream, or close the connection.
+      if ("stream" in response) response.stream.close(h2.NGHTTP2_INTERNAL_ERROR);
+      else response.destroy();
+    };
+    try {
+      void Promise.resolve(handler(request, response)).catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  };
 }
 
 /**
  * The only place that listens: one port for HTTP/1.1 (REST, OAuth, control
  * API, gRPC-Web, Connect) and cleartext HTTP/2 (gRPC, and everything else).
  */
-export function listen(handler: RequestHandler, options: { host: string; port: number }): Promise<Listening> {
-  const http1 = createHttp1Server(handler as (req: IncomingMessage, res: ServerResponse) => void);
-  const http2 = createHttp2Server({}, handler as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
+export function listen(handler: RequestHandler, options: { host: string; port: number } & ServerLimits): Promise<Listening> {
+  const log = logOnce();
+  const onRequest = guarded(handler);
+  // The HTTP/1 server is the one that listens, so Node's own request timeouts and connection
+  // tracking apply to it; its connection handler runs only once a connection is known to be HTTP/1.
+  const http1 = createHttp1Server(
+    {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: Math.max(REQUEST_TIMEOUT_MS, options.headersTimeoutMs),
+      keepAliveTimeout: options.idleTimeoutMs,
+      // Node checks header and request timeouts on this interval: often enough for the timeout to mean what it says.
+      connectionsCheckingInterval: Math.min(5_000, Math.max(10, Math.floor(options.headersTimeoutMs / 4))),
+    },
+    onRequest as (req: IncomingMessage, res: ServerResponse) => void,
+  );
+  http1.maxConnections = options.maxConnections;
+  const serveHttp1 = http1.listeners("connection") as ((socket: Socket) => void)[];
+  http1.removeAllListeners("connection");
+
+  const http2 = createHttp2Server({ Http2ServerResponse: Http2Response }, onRequest as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
   const sockets = new Set<Socket>();
   const sessions = new Set<Http2Session>();
 
-  // A client that sends garbage gets a 400 from Node; never let it take the server down.
-  http1.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-    else socket.destroy();
+  // A client that sends garbage, or too slowly, gets an answer from Node; never let it take the server down.
+  http1.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === "ECONNRESET") return void socket.destroy();
+    const status =
+      error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
+  http1.on("drop", () => log("drop", `scalekit-mock: more than ${options.maxConnections} connections at once; closing new ones until some close (--max-connections)`));
   /** The TCP socket under each relay handed to the http2 server. */
   const rawSockets = new WeakMap<Duplex, Socket>();
-  http2.on("session", (session) => {
+  http2.on("session", (session: Http2Session) => {
     sessions.add(session);
+    session.on("error", () => undefined);
+    closeWhenIdle(session, options.idleTimeoutMs);
     session.on("close", () => {
       sessions.delete(session);
       // A client may keep its end open after GOAWAY; the session is over, so is the connection.
       rawSockets.get(session.socket as unknown as Duplex)?.destroy();
     });
   });
+  http2.on("stream", (stream: Duplex) => stream.on("error", () => undefined));
   http2.on("sessionError", () => undefined);
+  http2.on("error", (error: NodeJS.ErrnoException) => log(`http2 ${error.code}`, `scalekit-mock: HTTP/2 server error: ${error.message}`));
 
-  // The http1 server does not listen itself, so Node does not track its idle
-  // connections for us: count in-flight requests per socket instead.
+  // The server may be closing: count in-flight HTTP/1 requests per socket so that a busy
+  // keep-alive connection closes right after its response, an idle one at once.
   let closing = false;
   const inFlight = new Map<Socket, number>();
   http1.on("request", (request: IncomingMessage, response: ServerResponse) => {
@@ -132,7 +156,7 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
   /** Connected, but not yet handed to the HTTP/1 or HTTP/2 server. */
   const undecided = new Set<Socket>();
 
-  const tcp = createTcpServer((socket) => {
+  http1.on("connection", (socket: Socket) => {
     // HTTP/2 writes a response as several small frames; Nagle's algorithm would hold the last one back for a delayed ACK (~40 ms).
     socket.setNoDelay(true);
     sockets.add(socket);
@@ -142,7 +166,7 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
       undecided.delete(socket);
     });
     socket.on("error", () => socket.destroy());
-    sniff(socket, (protocol, head) => {
+    sniff(socket, options.firstByteTimeoutMs, (protocol, head) => {
       undecided.delete(socket);
       if (protocol === "h2") {
         const duplex = relay(socket, head);
@@ -152,17 +176,19 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
         inFlight.set(socket, 0);
         socket.on("close", () => inFlight.delete(socket));
         socket.unshift(head);
-        http1.emit("connection", socket);
+        for (const serve of serveHttp1) serve.call(http1, socket);
         socket.resume();
       }
     });
   });
 
   return new Promise((resolve, reject) => {
-    tcp.once("error", reject);
-    tcp.listen(options.port, options.host, () => {
-      tcp.off("error", reject);
-      const { port } = tcp.address() as AddressInfo;
+    http1.once("error", reject);
+    http1.listen(options.port, options.host, () => {
+      http1.off("error", reject);
+      // Accepting can fail later (too many open files, say); the server keeps listening.
+      http1.on("error", (error: NodeJS.ErrnoException) => log(`listen ${error.code}`, `scalekit-mock: server error: ${error.message}`));
+      const { port } = http1.address() as AddressInfo;
       resolve({
         url: `http://${reachableHost(options.host)}:${port}`,
         host: options.host,
@@ -174,7 +200,7 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
               for (const socket of sockets) socket.destroy();
             }, graceMs);
             force.unref();
-            tcp.close(() => {
+            http1.close(() => {
               clearTimeout(force);
               done();
             });

@@ -28,14 +28,12 @@ export function rpcAwareListener(deps: GrpcDeps, readMaxBytes: number, fallback:
       fallback: (request, response) => void fallback(request, response as NodeResponse),
     }) as RequestHandler;
   };
+  // Each call's promise goes back to the server, which answers 500 for what it rejects with.
   return (request, response) => {
-    if (!request.url?.startsWith(SERVICE_PATH)) {
-      void fallback(request, response);
-      return;
-    }
+    if (!request.url?.startsWith(SERVICE_PATH)) return fallback(request, response);
     connect ??= load();
-    connect.then(
-      (listener) => void listener(request, response),
+    return connect.then(
+      (listener) => listener(request, response),
       (error: unknown) => {
         console.error("scalekit-mock: could not load the gRPC service:", error);
         response.statusCode = 500;

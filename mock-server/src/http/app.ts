@@ -146,6 +146,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
       if (isControlPath(c.req.path)) return controlError(c, new ControlError(400, error.errorCode, error.message));
       return gatewayError(c, error);
     }
+    // The client left mid-request (its body cut short, say): reading failed, nothing broke, and no one will read an answer.
+    if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
     console.error(`scalekit-mock: unexpected error on ${c.req.method} ${c.req.path}:`, error);
     if (isControlPath(c.req.path)) return controlError(c, new ControlError(500, "INTERNAL", internalError().message));
     return gatewayError(c, internalError());

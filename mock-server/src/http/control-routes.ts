@@ -9,7 +9,7 @@ import { toEml } from "../mail/mime.js";
 import type { Environment } from "../state/environment.js";
 import { readControlJson } from "./control-body.js";
 import type { HttpDeps } from "./deps.js";
-import { ControlError, invalidInput, parseInput } from "./errors.js";
+import { ControlError, invalidInput, parseInput, shuttingDown } from "./errors.js";
 import { registerHookRoutes } from "./hook-routes.js";
 import { authRequestJson, clockJson, emailJson } from "./views.js";
 
@@ -42,7 +42,12 @@ function describeFilter(filter: EmailFilter): string {
  */
 export function controlRoutes(deps: HttpDeps, environmentOf: (c: Context) => Environment): Hono {
   const app = new Hono();
-  const waitSignal = (c: Context) => AbortSignal.any([c.req.raw.signal, deps.shutdown]);
+  /** Waits until the client leaves or the mock shuts down; a wait that shutdown cut short answers 503. */
+  const waitUnlessClosing = async <T>(c: Context, wait: (signal: AbortSignal) => Promise<T | undefined>): Promise<T | undefined> => {
+    const found = await wait(AbortSignal.any([c.req.raw.signal, deps.shutdown]));
+    if (found === undefined && deps.shutdown.aborted) throw shuttingDown();
+    return found;
+  };
 
   app.get("/health", (c) => c.json({ status: "ok", name: "scalekit-mock", version: deps.version }));
 
@@ -89,7 +94,7 @@ export function controlRoutes(deps: HttpDeps, environmentOf: (c: Context) => Env
     const query = parseInput(latestEmailQuery, c.req.query(), "query");
     const inbox = environmentOf(c).inbox;
     const filter = filterOf(query);
-    const email = await inbox.waitFor(() => inbox.latest(filter), query.wait, waitSignal(c));
+    const email = await waitUnlessClosing(c, (signal) => inbox.waitFor(() => inbox.latest(filter), query.wait, signal));
     if (email === undefined) throw notFound(`no email${describeFilter(filter)}${query.wait > 0 ? ` within ${query.wait / 1000}s` : ""}`);
     return c.json(emailJson(email, true));
   });
@@ -116,7 +121,7 @@ export function controlRoutes(deps: HttpDeps, environmentOf: (c: Context) => Env
     const query = parseInput(otpQuery, c.req.query(), "query");
     const env = environmentOf(c);
     const filter = filterOf({ ...query, to: query.email });
-    const found = await waitForUsableCredentials(env, filter, query.wait, waitSignal(c));
+    const found = await waitUnlessClosing(c, (signal) => waitForUsableCredentials(env, filter, query.wait, signal));
     if (found === undefined) {
       throw notFound(
         `no usable code or link${describeFilter(filter)}${query.wait > 0 ? ` within ${query.wait / 1000}s` : ""}` +

@@ -48,6 +48,10 @@ export class ControlError extends Error {
   }
 }
 
+/** What a long-poll answers when the mock shuts down while it waits: not "nothing found", which would be a lie. */
+export const shuttingDown = (): ControlError =>
+  new ControlError(503, "UNAVAILABLE", "scalekit-mock is shutting down, so the wait ended early; retry against a running mock");
+
 /** A 400 naming each field a zod schema rejected. */
 export function invalidInput(what: string, error: z.ZodError): ControlError {
   const details = error.issues.map((issue) => ({ field: issue.path.map(String).join(".") || "(body)", message: issue.message }));

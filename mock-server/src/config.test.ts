@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseCli, SERVER_LIMIT_DEFAULTS, serverOptionsSchema } from "./config.js";
+
+const serve = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const request = parseCli(argv, env);
+  if (request.kind !== "serve") throw new Error(`expected options, got ${request.kind}`);
+  return request.options;
+};
+
+describe("connection limits", () => {
+  it("default to generous values", () => {
+    expect(serverOptionsSchema.parse({})).toMatchObject(SERVER_LIMIT_DEFAULTS);
+    expect(SERVER_LIMIT_DEFAULTS.idleTimeout).toBeGreaterThanOrEqual(120_000);
+  });
+
+  it("read durations from flags and SCALEKIT_MOCK_* env vars, flags first; a bare number is seconds", () => {
+    const options = serve(["--idle-timeout", "2m", "--max-connections", "50", "--headers-timeout", "15"], {
+      SCALEKIT_MOCK_IDLE_TIMEOUT: "10s",
+      SCALEKIT_MOCK_FIRST_BYTE_TIMEOUT: "250ms",
+      SCALEKIT_MOCK_MAX_CONNECTIONS: "7",
+    });
+    expect(options).toMatchObject({ idleTimeout: 120_000, firstByteTimeout: 250, headersTimeout: 15_000, maxConnections: 50 });
+    expect(serve([], { SCALEKIT_MOCK_HEADERS_TIMEOUT: "1m", SCALEKIT_MOCK_MAX_CONNECTIONS: "7" })).toMatchObject({ headersTimeout: 60_000, maxConnections: 7 });
+  });
+
+  it("take milliseconds as numbers in code, and parse their own output to the same values", () => {
+    const options = serverOptionsSchema.parse({ idleTimeout: 90_000, headersTimeout: "2s" });
+    expect(options).toMatchObject({ idleTimeout: 90_000, headersTimeout: 2_000 });
+    expect(serverOptionsSchema.parse(options)).toEqual(options);
+  });
+
+  it.each([
+    [["--first-byte-timeout", "0"], "firstByteTimeout"],
+    [["--idle-timeout", "2 days"], "idleTimeout"],
+    [["--idle-timeout", "2d"], "idleTimeout"],
+    [["--max-connections", "lots"], "maxConnections"],
+    [["--max-connections", "1.5"], "maxConnections"],
+  ])("refuse %j with the option's name", (argv, name) => {
+    expect(() => serve(argv)).toThrow(ConfigError);
+    expect(() => serve(argv)).toThrow(name);
+  });
+});
