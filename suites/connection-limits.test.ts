@@ -61,7 +61,7 @@ class Raw {
   }
 }
 
-const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: mock\r\n\r\n`;
+const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`;
 
 async function sendTo(email: string): Promise<void> {
   const api = await restSession(mock);
@@ -85,7 +85,7 @@ describe("a connection that never tells its protocol", () => {
 describe("HTTP/1.1 request headers", () => {
   it("that trickle in past the headers timeout are answered 408 and the connection closed", async () => {
     const raw = new Raw();
-    await raw.write("GET /_mock/v1/health HTTP/1.1\r\nHost: mock\r\n");
+    await raw.write("GET /_mock/v1/health HTTP/1.1\r\nHost: localhost\r\n");
     // A header every 100 ms: never silent, never done.
     const drip = setInterval(() => void raw.write("X-Slow: 1\r\n"), 100);
     try {
@@ -100,7 +100,7 @@ describe("HTTP/1.1 request headers", () => {
     const raw = new Raw();
     await raw.write("GET /_mock/v1/health HTTP/1.1\r\n");
     await sleep(100);
-    await raw.write("Host: mock\r\nConnection: close\r\n\r\n");
+    await raw.write("Host: localhost\r\nConnection: close\r\n\r\n");
     await raw.until('"status":"ok"');
   });
 });

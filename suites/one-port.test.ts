@@ -53,13 +53,13 @@ const authorize = (header: Headers) => header.set("authorization", `Bearer ${tok
 
 describe("one port", () => {
   it("answers a raw HTTP/1.1 request", async () => {
-    const response = await raw("GET /_mock/v1/health HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n\r\n");
+    const response = await raw("GET /_mock/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     expect(response.startsWith("HTTP/1.1 200 OK\r\n")).toBe(true);
     expect(response).toContain('"status":"ok"');
   });
 
   it("answers HTTP/1.1 requests whose method starts like the HTTP/2 preface", async () => {
-    const response = await raw("PUT /_mock/v1/settings HTTP/1.1\r\nHost: mock\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    const response = await raw("PUT /_mock/v1/settings HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
     expect(response.startsWith("HTTP/1.1 200")).toBe(true);
   });
 
@@ -104,7 +104,7 @@ describe("one port", () => {
     expect(await raw("\x00\x01\x02 not http at all\r\n\r\n")).toContain("400 Bad Request");
     await raw("PRI * HTTP/2");
     await raw(Buffer.concat([Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), Buffer.from([0, 0, 4, 99, 0, 0, 0, 0, 1, 1, 2, 3, 4])]));
-    expect(await raw("GET /_mock/v1/health HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n\r\n")).toContain("200 OK");
+    expect(await raw("GET /_mock/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")).toContain("200 OK");
     expect((await h2Request("/_mock/v1/health")).status).toBe(200);
   });
 });

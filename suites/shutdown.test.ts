@@ -62,7 +62,7 @@ describe("a client that leaves mid-body", () => {
       // Promises 1000 bytes, sends 10, hangs up.
       await new Promise<void>((resolve) => {
         const socket = tcpConnect(port, "127.0.0.1", () => {
-          socket.write(`${method} ${path} HTTP/1.1\r\nHost: mock\r\nContent-Type: ${type}\r\nContent-Length: 1000\r\n\r\n{"email":"`);
+          socket.write(`${method} ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: ${type}\r\nContent-Length: 1000\r\n\r\n{"email":"`);
           setTimeout(() => socket.destroy(), 100);
         });
         socket.on("error", () => undefined);
