@@ -57,7 +57,7 @@ async function admit(c: Context, deps: HttpDeps, call: Call, fields: FieldSpec[]
   const body = await readJson(c).catch(bodyError);
   const decoded = decodeMessage(body, fields);
   if (decoded.ignored.length > 0) c.header("x-scalekit-mock-ignored-fields", decoded.ignored.join(","));
-  const env: Environment = await deps.tokens.authenticate(c.req.header("authorization"), (id) => deps.environments.byClientId(id));
+  const env: Environment = await deps.tokens.authenticate(c.req.header("authorization"), (id) => deps.environments.get(id));
   const f = decoded.fields;
   deps.calls.identify(call, env, {
     ...(typeof f.email === "string" && { email: f.email }),
