@@ -95,7 +95,8 @@ export function controlRoutes(deps: HttpDeps, environmentOf: (c: Context) => Env
   });
 
   app.get("/emails/:name", (c) => {
-    const [, id, format] = /^(.+?)(?:\.(eml|html|txt))?$/.exec(c.req.param("name"))!;
+    // `s`: an id is any text, line breaks included (they only make it unknown, a 404).
+    const [, id, format] = /^(.+?)(?:\.(eml|html|txt))?$/s.exec(c.req.param("name"))!;
     const email: CapturedEmail | undefined = environmentOf(c).inbox.get(id!);
     if (email === undefined) throw notFound(`email "${id}" not found (deleted, or captured in another environment)`);
     switch (format) {
