@@ -1,4 +1,5 @@
 import { ScalekitError, ERROR_CODES, type FieldViolation } from "./errors.js";
+import { quote } from "./preview.js";
 import type { PasswordlessType, Settings } from "./settings.js";
 
 export const TEMPLATE_TYPES = ["UNSPECIFIED", "SIGNIN", "SIGNUP"] as const;
@@ -70,12 +71,17 @@ function checkLength(out: Violation[], field: string, value: string, min: number
   else if (n > max) out.push({ field, constraint: "string.max_len", description: `value length must be at most ${max} characters` });
 }
 
+/** Violations a message lists, and a response carries: a map of thousands of bad keys must not make a megabyte error. */
+const MAX_LISTED_VIOLATIONS = { message: 10, details: 100 };
+
 function fail(violations: Violation[]): never {
   const first = violations[0]!;
-  const text = violations.map((v) => `${v.field}: ${v.description} [${v.constraint}]`).join("; ");
+  const listed = violations.slice(0, MAX_LISTED_VIOLATIONS.message).map((v) => `${v.field}: ${v.description} [${v.constraint}]`);
+  const more = violations.length - listed.length;
+  const text = listed.join("; ") + (more > 0 ? `; and ${more} more` : "");
   throw new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, `validation error: ${text}`, {
     field: first.field,
-    violations,
+    violations: violations.slice(0, MAX_LISTED_VIOLATIONS.details),
   });
 }
 
@@ -119,7 +125,8 @@ export function validateSend(input: SendInput, settings: Settings): ValidSend {
     });
   }
   for (const [key, value] of pairs) {
-    const field = `template_variables[${JSON.stringify(key)}]`;
+    // A key over the length limit is named cut short: the limit is what the caller needs to know.
+    const field = `template_variables[${quote(key)}]`;
     checkLength(violations, field, key, LIMITS.templateVariableKeyMinLength, LIMITS.templateVariableKeyMaxLength);
     if (length(value) > LIMITS.templateVariableValueMaxLength) {
       violations.push({ field, constraint: "string.max_len", description: `value length must be at most ${LIMITS.templateVariableValueMaxLength} characters` });

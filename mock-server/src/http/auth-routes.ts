@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { quote } from "../domain/preview.js";
 import { secretsEqual } from "../services/tokens.js";
 import type { HttpDeps } from "./deps.js";
 import { journaled } from "./journaled.js";
@@ -17,7 +18,7 @@ class InvalidRequest extends Error {}
 function readForm(text: string): Record<string, string> {
   const form: Record<string, string> = Object.create(null);
   for (const [name, value] of new URLSearchParams(text)) {
-    if (Object.hasOwn(form, name)) throw new InvalidRequest(`parameter ${JSON.stringify(name.slice(0, 40))} is given more than once; give each parameter once`);
+    if (Object.hasOwn(form, name)) throw new InvalidRequest(`parameter ${quote(name)} is given more than once; give each parameter once`);
     form[name] = value;
   }
   return form;
@@ -69,7 +70,7 @@ export function authRoutes(deps: HttpDeps): Hono {
       };
       const type = c.req.header("content-type") ?? "";
       if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-        return refuse(400, "invalid_request", `the token request must be application/x-www-form-urlencoded, got ${type ? JSON.stringify(type) : "none"}`);
+        return refuse(400, "invalid_request", `the token request must be application/x-www-form-urlencoded, got ${type ? quote(type) : "none"}`);
       }
       let form: Record<string, string>;
       let credentials: { clientId?: string; clientSecret?: string };
@@ -82,7 +83,7 @@ export function authRoutes(deps: HttpDeps): Hono {
       }
       if (!form.grant_type) return refuse(400, "invalid_request", "grant_type is required; use grant_type=client_credentials");
       if (form.grant_type !== "client_credentials") {
-        return refuse(400, "unsupported_grant_type", `grant_type ${JSON.stringify(form.grant_type.slice(0, 40))} is not supported; use client_credentials`);
+        return refuse(400, "unsupported_grant_type", `grant_type ${quote(form.grant_type)} is not supported; use client_credentials`);
       }
       const { clientId, clientSecret } = credentials;
       const env = clientId ? deps.environments.byClientId(clientId) : undefined;

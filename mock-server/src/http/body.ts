@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { quote } from "../domain/preview.js";
 
 export type BodyProblem = "content-type" | "json";
 
@@ -19,7 +20,7 @@ export async function readJson(c: Context, options: { emptyAs?: unknown } = {}):
   if (text.trim() === "" && "emptyAs" in options) return options.emptyAs;
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
-    throw new BodyError("content-type", `Content-Type must be application/json, got ${type ? JSON.stringify(type) : "none"}`);
+    throw new BodyError("content-type", `Content-Type must be application/json, got ${type ? quote(type) : "none"}`);
   }
   try {
     return JSON.parse(text);
