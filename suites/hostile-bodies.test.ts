@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { controlErrorBody, gatewayErrorBody } from "../contracts/schemas/scalekit.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { post, restSession, type RestSession } from "./support/rest.js";
@@ -135,6 +135,7 @@ describe("control API bodies nested thousands deep", () => {
   it.each([
     ["an unknown key of 50,000 characters", "PUT", "/settings", JSON.stringify({ ["k".repeat(50_000)]: 1 })],
     ["an environment id of 50,000 characters", "POST", "/environments", JSON.stringify({ id: "i".repeat(50_000) })],
+    ["a duration of 50,000 characters", "POST", "/clock", JSON.stringify({ advance: "9".repeat(50_000) })],
     ["a time of 50,000 characters", "POST", "/clock", JSON.stringify({ set: "t".repeat(50_000) })],
     ["a gRPC code of 50,000 characters", "POST", "/faults", JSON.stringify({ operation: "send", error: "c".repeat(50_000) })],
     ["10,000 unknown keys", "PUT", "/settings", JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`key${i}`, i])))],
@@ -157,5 +158,40 @@ describe("control API numbers JSON.parse reads as Infinity", () => {
     const result = await control(method, path, body);
     expect(result.status).toBe(400);
     expect(controlErrorBody.parse(result.body).error.message).toContain(reason);
+  });
+});
+
+describe("control API values past the dates the clock can show", () => {
+  afterEach(() => fetch(`${mock.url}/_mock/v1/clock`, { method: "DELETE" }));
+
+  it.each([
+    ["an advance of 50,000 digits", { advance: "9".repeat(50_000) }],
+    ["an advance past the year 9999", { advance: "3000000d" }],
+    ["a time past the year 9999", { set: 8.64e15 + 1 }],
+    ["a time past the year 9999, while freezing", { set: 253402300800000, freeze: true }],
+  ])("refuse %s with 400 and leave the clock as it was", async (_name, change) => {
+    const before = await fetch(`${mock.url}/_mock/v1/clock`).then((r) => r.json());
+    const result = await control("POST", "/clock", JSON.stringify(change));
+    expect(result.status, result.text).toBe(400);
+    expect(controlErrorBody.parse(result.body).error.message).toContain("0000-01-01 to 9999-12-31");
+    const after = await fetch(`${mock.url}/_mock/v1/clock`).then((r) => r.json());
+    expect(after.frozen).toBe(before.frozen);
+    expect(Math.abs(after.offset_ms - before.offset_ms)).toBeLessThan(1_000);
+    expect((await api.send({ email: "clock@example.com" })).status).toBe(200);
+  });
+
+  it("refuses a snapshot whose clock lies past the year 9999", async () => {
+    const snapshot = (await fetch(`${mock.url}/_mock/v1/snapshot`).then((r) => r.json())) as { state: { clock: { now: number } } };
+    snapshot.state.clock.now = 8.64e15;
+    const result = await control("PUT", "/snapshot", JSON.stringify(snapshot));
+    expect(result.status).toBe(400);
+    expect((await fetch(`${mock.url}/_mock/v1/clock`)).status).toBe(200);
+  });
+
+  it("refuses lifetimes longer than a uint32 of seconds", async () => {
+    const result = await control("PUT", "/settings", JSON.stringify({ maxExpiresIn: 1e14, defaultExpiresIn: 1e14 }));
+    expect(result.status).toBe(400);
+    expect((await api.send({ email: "lifetime@example.com" })).status).toBe(200);
+    expect((await fetch(`${mock.url}/_mock/v1/auth-requests`)).status).toBe(200);
   });
 });

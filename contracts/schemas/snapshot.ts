@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CLOCK_RANGE } from "../../mock-server/src/clock.js";
 import { settingsSchema } from "../../mock-server/src/domain/settings.js";
 import { faultRuleInput } from "./faults.js";
 
@@ -7,7 +8,8 @@ import { faultRuleInput } from "./faults.js";
 export const SNAPSHOT_FORMAT = "scalekit-mock/snapshot";
 export const SNAPSHOT_VERSION = 1;
 
-const epochMs = z.number().int().nonnegative();
+/** Any instant a Date can hold (an expiry may lie beyond the clock's range). */
+const epochMs = z.number().int().nonnegative().max(8.64e15);
 const template = z.enum(["SIGNIN", "SIGNUP"]);
 const passwordlessType = z.enum(["OTP", "LINK", "LINK_OTP"]);
 
@@ -84,7 +86,7 @@ export const snapshotSchema = z
       .object({
         seed: z.string().min(1),
         settings: settingsSchema,
-        clock: z.object({ now: epochMs, frozen: z.boolean() }).strict(),
+        clock: z.object({ now: epochMs.max(CLOCK_RANGE.max), frozen: z.boolean() }).strict(),
         sendsPerAddress: z.record(z.string(), z.number().int().positive()),
         authRequests: z.array(authRequestSnapshot),
         inbox: z.object({ emails: z.array(emailSnapshot), nextSeq: z.number().int().positive() }).strict(),

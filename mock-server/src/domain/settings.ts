@@ -17,7 +17,8 @@ const seconds = z
     }
     return ms / 1000;
   })
-  .pipe(z.number().int().positive());
+  // expires_in is a uint32 of seconds on the wire; a longer lifetime would also run past the dates a clock can show.
+  .pipe(z.number().int().positive().max(0xffff_ffff));
 
 /**
  * Environment settings: the knobs a Scalekit dashboard exposes, plus the limits

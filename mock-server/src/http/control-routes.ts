@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
 import { ZodError } from "zod";
+import { ClockRangeError, MockClock } from "../clock.js";
 import { clockChange, emailListQuery, latestEmailQuery, otpQuery } from "../../../contracts/schemas/control.js";
 import { quote } from "../domain/preview.js";
 import type { SettingsInput } from "../domain/settings.js";
@@ -157,6 +158,14 @@ export function controlRoutes(deps: HttpDeps, environmentOf: (c: Context) => Env
   app.post("/clock", async (c) => {
     const change = parseInput(clockChange, await readControlJson(c), "clock change");
     const clock = environmentOf(c).clock;
+    // Checked before anything moves, so a refused change leaves the clock as it was (not frozen, say).
+    try {
+      if (change.set !== undefined) MockClock.check(change.set);
+      if (change.advance !== undefined) MockClock.check(clock.now() + change.advance);
+    } catch (error) {
+      if (error instanceof ClockRangeError) throw new ControlError(400, "INVALID_ARGUMENT", `invalid clock change: ${error.message}`);
+      throw error;
+    }
     if (change.freeze === true) clock.freeze();
     if (change.set !== undefined) clock.set(change.set);
     if (change.advance !== undefined) clock.advance(change.advance);
