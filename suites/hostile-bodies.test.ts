@@ -195,3 +195,38 @@ describe("control API values past the dates the clock can show", () => {
     expect((await fetch(`${mock.url}/_mock/v1/auth-requests`)).status).toBe(200);
   });
 });
+
+describe("unknown fields with names no header can carry raw", () => {
+  const header = (result: { headers: Headers }) => result.headers.get("x-scalekit-mock-ignored-fields") ?? "";
+  const names = (value: string) => value.split(",").map(decodeURIComponent);
+
+  it.each([
+    ["non-Latin-1 characters", "héllo€ ключ 😀"],
+    ["CR and LF", "a\r\nb"],
+    ["NUL", "a\u0000b"],
+    ["a line separator", "a\u2028b"],
+    ["a comma and a percent sign", "a,b%c"],
+  ])("are ignored with 200 and named, percent-encoded, when they hold %s", async (_name, key) => {
+    const result = await rest("send", JSON.stringify({ email: "a@example.com", [key]: 1, other: 2 }));
+    expect(result.status).toBe(200);
+    expect(header(result)).toMatch(/^[\x21-\x7e]*$/);
+    expect(names(header(result))).toEqual([key, "other"]);
+  });
+
+  it("names a lone surrogate as U+FFFD", async () => {
+    const result = await rest("send", '{"email": "a@example.com", "x\\ud800y": 1}');
+    expect(result.status).toBe(200);
+    expect(names(header(result))).toEqual(["x\uFFFDy"]);
+  });
+
+  it("cuts a long name and a long list to a bounded header that says how many more there were", async () => {
+    const unknown = Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`field_${i}`, i]));
+    const result = await rest("send", JSON.stringify({ email: "a@example.com", ["€".repeat(5_000)]: 1, ...unknown }));
+    expect(result.status).toBe(200);
+    const value = header(result);
+    expect(value.length).toBeLessThanOrEqual(1_024);
+    expect(value).toMatch(/ \(\+\d+ more\)$/);
+    const [first] = names(value.replace(/ \(\+\d+ more\)$/, ""));
+    expect(first).toBe(`${"€".repeat(64)}…`);
+  });
+});
