@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CLOCK_RANGE } from "../../mock-server/src/clock.js";
 import { settingsSchema } from "../../mock-server/src/domain/settings.js";
+import { templateVariables } from "../../mock-server/src/domain/validation.js";
 import { faultRuleInput } from "./faults.js";
 
 /** The versioned snapshot of one environment (`GET|PUT /_mock/v1/snapshot`). */
@@ -12,6 +13,18 @@ export const SNAPSHOT_VERSION = 1;
 const epochMs = z.number().int().nonnegative().max(8.64e15);
 const template = z.enum(["SIGNIN", "SIGNUP"]);
 const passwordlessType = z.enum(["OTP", "LINK", "LINK_OTP"]);
+
+/**
+ * An object of strings whose keys all survive, `__proto__` included: z.record
+ * builds its output by assignment, which drops that key.
+ */
+const stringMap = z
+  .custom<Record<string, string>>(
+    (value) => typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((entry) => typeof entry === "string"),
+    { message: "expected an object of strings" },
+  )
+  .transform((value) => templateVariables(Object.entries(value)))
+  .meta({ type: "object", additionalProperties: { type: "string" } });
 
 const credentials = z
   .object({ code: z.string().optional(), linkToken: z.string().optional(), generation: z.number().int().nonnegative() })
@@ -26,7 +39,7 @@ export const authRequestSnapshot = z
     template,
     passwordlessType,
     magiclinkAuthUri: z.string().optional(),
-    templateVariables: z.record(z.string(), z.string()),
+    templateVariables: stringMap,
     expiresIn: z.number().int().positive(),
     createdAt: epochMs,
     expiresAt: epochMs,

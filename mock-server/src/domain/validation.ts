@@ -21,6 +21,17 @@ export const LIMITS = {
   authRequestIdMaxLength: 200,
 } as const;
 
+/**
+ * Template variables as a map keyed by what the caller sent: an object without
+ * a prototype, so `__proto__`, `constructor` or `toString` are keys like any
+ * other (a plain object drops `__proto__` on assignment and "has" the others).
+ */
+export function templateVariables(entries: Iterable<readonly [string, string]> = []): Record<string, string> {
+  const variables: Record<string, string> = Object.create(null);
+  for (const [key, value] of entries) variables[key] = value;
+  return variables;
+}
+
 /** A send request after transport decoding (field names and types settled). */
 export interface SendInput {
   email: string;
@@ -159,11 +170,11 @@ export function validateSend(input: SendInput, settings: Settings): ValidSend {
     ...(input.state !== undefined && { state: input.state }),
     expiresIn: input.expiresIn ?? settings.defaultExpiresIn,
     // One shared empty map for the many sends without variables.
-    templateVariables: pairs.length === 0 ? (NO_VARIABLES as Record<string, string>) : { ...input.templateVariables },
+    templateVariables: pairs.length === 0 ? (NO_VARIABLES as Record<string, string>) : templateVariables(pairs),
   };
 }
 
-const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze({});
+const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze(templateVariables());
 
 export function validateVerify(input: VerifyInput): void {
   const violations: Violation[] = [];

@@ -1,5 +1,6 @@
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { describeValue, quote } from "../domain/preview.js";
+import { templateVariables } from "../domain/validation.js";
 
 /**
  * Decodes a JSON request body the way grpc-gateway's protojson does for the
@@ -62,12 +63,12 @@ function decodeValue(field: FieldSpec, value: unknown): Decoded {
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
         throw badField(`invalid value for map field ${field.name}: ${describeValue(value)}; expected an object of strings`, field.name);
       }
-      const out: Record<string, string> = {};
-      for (const [key, entry] of Object.entries(value)) {
+      // JSON.parse makes "__proto__" an own key; a plain object would drop it on assignment.
+      const entries = Object.entries(value);
+      for (const [key, entry] of entries) {
         if (typeof entry !== "string") throw badField(`invalid value for map field ${field.name}[${quote(key)}]: ${describeValue(entry)} is not a string`, field.name);
-        out[key] = entry;
       }
-      return out;
+      return templateVariables(entries as Array<[string, string]>);
     }
   }
 }
