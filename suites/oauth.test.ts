@@ -42,6 +42,38 @@ describe("POST /oauth/token", () => {
     expect(response.status).toBe(200);
   });
 
+  const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString("base64")}`;
+
+  it.each([
+    ["client_id", "grant_type=client_credentials&client_id=skc_test"],
+    ["client_secret", "grant_type=client_credentials&client_secret=secret-for-tests"],
+    ["client_id and client_secret", "grant_type=client_credentials&client_id=skc_test&client_secret=secret-for-tests"],
+  ])("refuses HTTP Basic together with %s in the body with invalid_request (one method per request)", async (_name, body) => {
+    const issued = mock.tokensIssued();
+    const response = await token(body, { "content-type": "application/x-www-form-urlencoded", authorization: basic("skc_test:secret-for-tests") });
+    expect(response.status).toBe(400);
+    const refused = await response.json();
+    expect(refused).toMatchObject({ error: "invalid_request" });
+    expect(refused.error_description).toContain("RFC 6749 §2.3");
+    expect(mock.tokensIssued()).toBe(issued);
+  });
+
+  it("refuses a parameter given twice with invalid_request", async () => {
+    const response = await token("grant_type=client_credentials&client_id=skc_test&client_id=skc_test&client_secret=secret-for-tests");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "invalid_request", error_description: expect.stringContaining('"client_id" is given more than once') });
+  });
+
+  it.each([
+    ["a % without hex digits", "skc_test:secret%zz", 401],
+    ["a raw secret", "skc_test:secret-for-tests", 200],
+    ["a percent-encoded id", "skc%5Ftest:secret-for-tests", 200],
+    ["no colon", "skc_test", 400],
+  ])("answers Basic credentials with %s without failing", async (_name, credentials, status) => {
+    const response = await token("grant_type=client_credentials", { "content-type": "application/x-www-form-urlencoded", authorization: basic(credentials) });
+    expect(response.status).toBe(status);
+  });
+
   it.each([
     ["a wrong secret", "grant_type=client_credentials&client_id=skc_test&client_secret=nope", 401, "invalid_client"],
     ["an unknown client", "grant_type=client_credentials&client_id=skc_other&client_secret=secret-for-tests", 401, "invalid_client"],

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "../../mock-server/src/domain/duration.js";
+import { describeValue } from "../../mock-server/src/domain/preview.js";
 
 /** Longest a long-poll may wait. */
 export const MAX_WAIT_MS = 120_000;
@@ -10,7 +11,7 @@ export const waitParam = z
   .transform((value, ctx) => {
     const ms = parseDuration(value, "s");
     if (ms === undefined || ms < 0 || ms > MAX_WAIT_MS) {
-      ctx.addIssue({ code: "custom", message: `expected a duration from 0 to ${MAX_WAIT_MS / 1000}s such as "5s", got ${JSON.stringify(value)}` });
+      ctx.addIssue({ code: "custom", message: `expected a duration from 0 to ${MAX_WAIT_MS / 1000}s such as "5s", got ${describeValue(value)}` });
       return z.NEVER;
     }
     return ms;
@@ -40,20 +41,22 @@ export const otpQuery = z.object({
 });
 
 /** An instant: ISO 8601 text or epoch milliseconds. Output: epoch ms. */
-const instant = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
+const INSTANT_HINT = "expected an ISO 8601 time or epoch milliseconds";
+const instant = z.union([z.number().int(), z.string()], { error: (issue) => `${INSTANT_HINT}, got ${describeValue(issue.input)}` }).transform((value, ctx) => {
   const ms = typeof value === "number" ? value : Date.parse(value);
   if (!Number.isFinite(ms)) {
-    ctx.addIssue({ code: "custom", message: `expected an ISO 8601 time or epoch milliseconds, got ${JSON.stringify(value)}` });
+    ctx.addIssue({ code: "custom", message: `${INSTANT_HINT}, got ${describeValue(value)}` });
     return z.NEVER;
   }
   return ms;
 });
 
 /** A signed duration: "5m", "-30s", "1h30m"; a bare number is milliseconds. Output: ms. */
-const shift = z.union([z.number(), z.string()]).transform((value, ctx) => {
+const SHIFT_HINT = 'expected a duration such as "5m" or a number of milliseconds';
+const shift = z.union([z.number(), z.string()], { error: (issue) => `${SHIFT_HINT}, got ${describeValue(issue.input)}` }).transform((value, ctx) => {
   const ms = parseDuration(value, "ms");
   if (ms === undefined) {
-    ctx.addIssue({ code: "custom", message: `expected a duration such as "5m" or a number of milliseconds, got ${JSON.stringify(value)}` });
+    ctx.addIssue({ code: "custom", message: `${SHIFT_HINT}, got ${describeValue(value)}` });
     return z.NEVER;
   }
   return ms;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GRPC_CODES, type GrpcCodeName } from "../../mock-server/src/domain/errors.js";
+import { describeValue } from "../../mock-server/src/domain/preview.js";
 
 export const FAULT_OPERATIONS = ["send", "resend", "verify", "token", "keys", "*"] as const;
 
@@ -12,13 +13,15 @@ const CODE_BY_LOWER_NAME = new Map<string, GrpcCodeName>(
 );
 
 /** A gRPC code by name in any common spelling ("Unavailable", "UNAVAILABLE", "resource_exhausted") or number. */
-export const grpcCodeName = z.union([z.string(), z.number().int()]).transform((value, ctx): GrpcCodeName => {
+const GRPC_CODE_HINT = 'e.g. "Unavailable", "ResourceExhausted", 14';
+
+export const grpcCodeName = z.union([z.string(), z.number().int()], { error: (issue) => `not a gRPC error code: ${describeValue(issue.input)} (${GRPC_CODE_HINT})` }).transform((value, ctx): GrpcCodeName => {
   const name =
     typeof value === "number"
       ? (Object.keys(GRPC_CODES) as GrpcCodeName[]).find((n) => GRPC_CODES[n] === value)
       : CODE_BY_LOWER_NAME.get(value.toLowerCase());
   if (name === undefined || name === "OK") {
-    ctx.addIssue({ code: "custom", message: `not a gRPC error code: ${JSON.stringify(value)} (e.g. "Unavailable", "ResourceExhausted", 14)` });
+    ctx.addIssue({ code: "custom", message: `not a gRPC error code: ${describeValue(value)} (${GRPC_CODE_HINT})` });
     return z.NEVER;
   }
   return name;
@@ -51,7 +54,13 @@ export const faultRuleInput = z
       .strict()
       .optional(),
     /** Fail the call: a gRPC code name (mapped to its HTTP status), or the details. */
-    error: z.union([grpcCodeName, errorObject]).optional(),
+    error: z
+      .union([grpcCodeName, errorObject], {
+        // A scalar that is no code gets the code's own message (zod would say only "Invalid input"); an object keeps zod's.
+        error: (issue) =>
+          typeof issue.input === "object" && issue.input !== null && !Array.isArray(issue.input) ? undefined : grpcCodeName.safeParse(issue.input).error?.issues[0]?.message,
+      })
+      .optional(),
     /** Hold the call this long (real time) before answering; with `mail: "delay"`, hold the email instead. */
     delayMs: z.number().int().min(0).max(120_000).optional(),
     /** Drop the connection: the socket (HTTP/1.1) or the stream (HTTP/2 RST_STREAM). */

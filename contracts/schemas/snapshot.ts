@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { CLOCK_RANGE } from "../../mock-server/src/clock.js";
 import { settingsSchema } from "../../mock-server/src/domain/settings.js";
+import { templateVariables } from "../../mock-server/src/domain/validation.js";
 import { faultRuleInput } from "./faults.js";
 
 /** The versioned snapshot of one environment (`GET|PUT /_mock/v1/snapshot`). */
@@ -7,9 +9,22 @@ import { faultRuleInput } from "./faults.js";
 export const SNAPSHOT_FORMAT = "scalekit-mock/snapshot";
 export const SNAPSHOT_VERSION = 1;
 
-const epochMs = z.number().int().nonnegative();
+/** Any instant a Date can hold (an expiry may lie beyond the clock's range). */
+const epochMs = z.number().int().nonnegative().max(8.64e15);
 const template = z.enum(["SIGNIN", "SIGNUP"]);
 const passwordlessType = z.enum(["OTP", "LINK", "LINK_OTP"]);
+
+/**
+ * An object of strings whose keys all survive, `__proto__` included: z.record
+ * builds its output by assignment, which drops that key.
+ */
+const stringMap = z
+  .custom<Record<string, string>>(
+    (value) => typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((entry) => typeof entry === "string"),
+    { message: "expected an object of strings" },
+  )
+  .transform((value) => templateVariables(Object.entries(value)))
+  .meta({ type: "object", additionalProperties: { type: "string" } });
 
 const credentials = z
   .object({ code: z.string().optional(), linkToken: z.string().optional(), generation: z.number().int().nonnegative() })
@@ -24,7 +39,7 @@ export const authRequestSnapshot = z
     template,
     passwordlessType,
     magiclinkAuthUri: z.string().optional(),
-    templateVariables: z.record(z.string(), z.string()),
+    templateVariables: stringMap,
     expiresIn: z.number().int().positive(),
     createdAt: epochMs,
     expiresAt: epochMs,
@@ -84,7 +99,7 @@ export const snapshotSchema = z
       .object({
         seed: z.string().min(1),
         settings: settingsSchema,
-        clock: z.object({ now: epochMs, frozen: z.boolean() }).strict(),
+        clock: z.object({ now: epochMs.max(CLOCK_RANGE.max), frozen: z.boolean() }).strict(),
         sendsPerAddress: z.record(z.string(), z.number().int().positive()),
         authRequests: z.array(authRequestSnapshot),
         inbox: z.object({ emails: z.array(emailSnapshot), nextSeq: z.number().int().positive() }).strict(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MockClock } from "./clock.js";
+import { CLOCK_RANGE, ClockRangeError, MockClock } from "./clock.js";
 
 function fakeWall(start: number) {
   let now = start;
@@ -63,5 +63,17 @@ describe("MockClock", () => {
     clock.advance(5);
     clock.set(100);
     expect(seen).toEqual([5, 100]);
+  });
+});
+
+describe("MockClock range", () => {
+  it("refuses to move outside the years 0000 to 9999 and stays where it was", () => {
+    const clock = new MockClock(() => 1_000);
+    expect(() => clock.set(CLOCK_RANGE.max + 1)).toThrow(ClockRangeError);
+    expect(() => clock.advance(Number.POSITIVE_INFINITY)).toThrow(/0000-01-01 to 9999-12-31/);
+    expect(() => clock.advance(CLOCK_RANGE.min - 1_001)).toThrow(ClockRangeError);
+    expect(clock.now()).toBe(1_000);
+    expect(clock.set(CLOCK_RANGE.max).now).toBe(CLOCK_RANGE.max);
+    expect(new Date(clock.now()).toISOString()).toBe("9999-12-31T23:59:59.999Z");
   });
 });

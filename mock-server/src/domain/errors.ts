@@ -67,6 +67,7 @@ export const ERROR_CODES = {
   resendLimitExceeded: "RESEND_LIMIT_EXCEEDED",
   unauthenticated: "UNAUTHENTICATED",
   tokenExpired: "TOKEN_EXPIRED",
+  tokenNotYetValid: "TOKEN_NOT_YET_VALID",
   notFound: "NOT_FOUND",
   internal: "INTERNAL",
 } as const;

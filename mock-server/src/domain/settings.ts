@@ -1,21 +1,24 @@
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
+import { describeValue } from "./preview.js";
 
 export const PASSWORDLESS_TYPES = ["OTP", "LINK", "LINK_OTP"] as const;
 export type PasswordlessType = (typeof PASSWORDLESS_TYPES)[number];
 
 /** Seconds, given as a number or a duration string such as "5m". */
+const SECONDS_HINT = 'expected whole seconds or a duration like "5m"';
 const seconds = z
-  .union([z.number(), z.string()])
+  .union([z.number(), z.string()], { error: (issue) => `${SECONDS_HINT}, got ${describeValue(issue.input)}` })
   .transform((value, ctx) => {
     const ms = parseDuration(value, "s");
     if (ms === undefined || ms % 1000 !== 0) {
-      ctx.addIssue({ code: "custom", message: `expected whole seconds or a duration like "5m", got ${JSON.stringify(value)}` });
+      ctx.addIssue({ code: "custom", message: `${SECONDS_HINT}, got ${describeValue(value)}` });
       return z.NEVER;
     }
     return ms / 1000;
   })
-  .pipe(z.number().int().positive());
+  // expires_in is a uint32 of seconds on the wire; a longer lifetime would also run past the dates a clock can show.
+  .pipe(z.number().int().positive().max(0xffff_ffff));
 
 /**
  * Environment settings: the knobs a Scalekit dashboard exposes, plus the limits

@@ -1,4 +1,5 @@
 import { ScalekitError, ERROR_CODES, type FieldViolation } from "./errors.js";
+import { quote } from "./preview.js";
 import type { PasswordlessType, Settings } from "./settings.js";
 
 export const TEMPLATE_TYPES = ["UNSPECIFIED", "SIGNIN", "SIGNUP"] as const;
@@ -19,6 +20,17 @@ export const LIMITS = {
   linkTokenMaxLength: 100,
   authRequestIdMaxLength: 200,
 } as const;
+
+/**
+ * Template variables as a map keyed by what the caller sent: an object without
+ * a prototype, so `__proto__`, `constructor` or `toString` are keys like any
+ * other (a plain object drops `__proto__` on assignment and "has" the others).
+ */
+export function templateVariables(entries: Iterable<readonly [string, string]> = []): Record<string, string> {
+  const variables: Record<string, string> = Object.create(null);
+  for (const [key, value] of entries) variables[key] = value;
+  return variables;
+}
 
 /** A send request after transport decoding (field names and types settled). */
 export interface SendInput {
@@ -70,12 +82,17 @@ function checkLength(out: Violation[], field: string, value: string, min: number
   else if (n > max) out.push({ field, constraint: "string.max_len", description: `value length must be at most ${max} characters` });
 }
 
+/** Violations a message lists, and a response carries: a map of thousands of bad keys must not make a megabyte error. */
+const MAX_LISTED_VIOLATIONS = { message: 10, details: 100 };
+
 function fail(violations: Violation[]): never {
   const first = violations[0]!;
-  const text = violations.map((v) => `${v.field}: ${v.description} [${v.constraint}]`).join("; ");
+  const listed = violations.slice(0, MAX_LISTED_VIOLATIONS.message).map((v) => `${v.field}: ${v.description} [${v.constraint}]`);
+  const more = violations.length - listed.length;
+  const text = listed.join("; ") + (more > 0 ? `; and ${more} more` : "");
   throw new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, `validation error: ${text}`, {
     field: first.field,
-    violations,
+    violations: violations.slice(0, MAX_LISTED_VIOLATIONS.details),
   });
 }
 
@@ -119,7 +136,8 @@ export function validateSend(input: SendInput, settings: Settings): ValidSend {
     });
   }
   for (const [key, value] of pairs) {
-    const field = `template_variables[${JSON.stringify(key)}]`;
+    // A key over the length limit is named cut short: the limit is what the caller needs to know.
+    const field = `template_variables[${quote(key)}]`;
     checkLength(violations, field, key, LIMITS.templateVariableKeyMinLength, LIMITS.templateVariableKeyMaxLength);
     if (length(value) > LIMITS.templateVariableValueMaxLength) {
       violations.push({ field, constraint: "string.max_len", description: `value length must be at most ${LIMITS.templateVariableValueMaxLength} characters` });
@@ -152,11 +170,11 @@ export function validateSend(input: SendInput, settings: Settings): ValidSend {
     ...(input.state !== undefined && { state: input.state }),
     expiresIn: input.expiresIn ?? settings.defaultExpiresIn,
     // One shared empty map for the many sends without variables.
-    templateVariables: pairs.length === 0 ? (NO_VARIABLES as Record<string, string>) : { ...input.templateVariables },
+    templateVariables: pairs.length === 0 ? (NO_VARIABLES as Record<string, string>) : templateVariables(pairs),
   };
 }
 
-const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze({});
+const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze(templateVariables());
 
 export function validateVerify(input: VerifyInput): void {
   const violations: Violation[] = [];

@@ -68,7 +68,7 @@ export function passwordlessRoutes(deps: GrpcDeps) {
     const call: Call = deps.calls.start("grpc", operation, context.requestHeader.entries());
     return translateErrors(operation, async () => {
       try {
-        const env = await deps.tokens.authenticate(context.requestHeader.get("authorization") ?? undefined, (id) => deps.environments.byClientId(id));
+        const env = await deps.tokens.authenticate(context.requestHeader.get("authorization") ?? undefined, (id) => deps.environments.get(id));
         deps.calls.identify(call, env, facts);
         const result = run(env, await deps.calls.applyFaults(call));
         deps.calls.finish(call, { grpcCode: "OK", outcome: "ok" });

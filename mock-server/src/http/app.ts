@@ -6,6 +6,7 @@ import type { IncomingMessage } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 import type { OPENAPI_DOCUMENTS } from "../../../contracts/openapi/build.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
+import { quote, truncate } from "../domain/preview.js";
 import { DropConnection } from "../services/calls.js";
 import { secretsEqual } from "../services/tokens.js";
 import { authRoutes } from "./auth-routes.js";
@@ -125,7 +126,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     controlRoutes(deps, (c) => {
       const id = c.req.param("env")!;
       const env = deps.environments.get(id);
-      if (env === undefined) throw new ControlError(404, "NOT_FOUND", `no environment "${id}"; create it with POST ${CONTROL_PREFIX}/environments`);
+      if (env === undefined) throw new ControlError(404, "NOT_FOUND", `no environment ${quote(id)}; create it with POST ${CONTROL_PREFIX}/environments`);
       return env;
     }),
   );
@@ -134,7 +135,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   app.notFound((c) => {
     if (isControlPath(c.req.path)) {
-      return controlError(c, new ControlError(404, "NOT_FOUND", `no control route ${c.req.method} ${c.req.path}; see the README for the control API`));
+      return controlError(c, new ControlError(404, "NOT_FOUND", `no control route ${c.req.method} ${truncate(c.req.path, 200)}; see the README for the control API`));
     }
     return gatewayError(c, new ScalekitError("NotFound", ERROR_CODES.notFound, "Not Found"));
   });

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { quote } from "../domain/preview.js";
 import { secretsEqual } from "../services/tokens.js";
 import type { HttpDeps } from "./deps.js";
 import { journaled } from "./journaled.js";
@@ -10,20 +11,50 @@ function oauthError(c: Context, status: 400 | 401, error: string, description: s
   return c.json({ error, error_description: description }, status);
 }
 
-/** Client id and secret from the form, or from HTTP Basic auth (client_secret_basic). */
+/** Why a token request is malformed (→ 400 invalid_request). */
+class InvalidRequest extends Error {}
+
+/** The form's parameters; each may appear once (RFC 6749 §3.2). */
+function readForm(text: string): Record<string, string> {
+  const form: Record<string, string> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (Object.hasOwn(form, name)) throw new InvalidRequest(`parameter ${quote(name)} is given more than once; give each parameter once`);
+    form[name] = value;
+  }
+  return form;
+}
+
+/**
+ * RFC 6749 §2.3.1 form-urlencodes the Basic credentials, but many clients
+ * (curl -u) send them raw: text that does not decode is taken as it is.
+ */
+function decodeBasicPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/**
+ * Client id and secret from HTTP Basic auth (client_secret_basic) or from the
+ * form (client_secret_post). A client uses one method per request (RFC 6749
+ * §2.3): Basic plus client_id or client_secret in the body is refused, not
+ * resolved by picking one.
+ */
 function clientCredentials(c: Context, form: Record<string, string>): { clientId?: string; clientSecret?: string } {
   const basic = /^Basic\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
-  if (basic) {
-    const decoded = Buffer.from(basic[1]!, "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    if (colon > 0) {
-      return {
-        clientId: decodeURIComponent(decoded.slice(0, colon)),
-        clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
-      };
-    }
+  if (!basic) return { ...(form.client_id !== undefined && { clientId: form.client_id }), ...(form.client_secret !== undefined && { clientSecret: form.client_secret }) };
+  if (form.client_id !== undefined || form.client_secret !== undefined) {
+    throw new InvalidRequest(
+      "the request carries client credentials twice, in an Authorization: Basic header and as client_id or client_secret in the body. " +
+        "Use one method per request (RFC 6749 §2.3): the Basic header alone, or client_id and client_secret in the form alone",
+    );
   }
-  return { clientId: form.client_id, clientSecret: form.client_secret };
+  const decoded = Buffer.from(basic[1]!, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) throw new InvalidRequest("the HTTP Basic credentials must be base64 of client_id:client_secret");
+  return { clientId: decodeBasicPart(decoded.slice(0, colon)), clientSecret: decodeBasicPart(decoded.slice(colon + 1)) };
 }
 
 /** `POST /oauth/token` (client credentials) and `GET /keys` (JWKS). */
@@ -39,14 +70,22 @@ export function authRoutes(deps: HttpDeps): Hono {
       };
       const type = c.req.header("content-type") ?? "";
       if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-        return refuse(400, "invalid_request", `the token request must be application/x-www-form-urlencoded, got ${type ? JSON.stringify(type) : "none"}`);
+        return refuse(400, "invalid_request", `the token request must be application/x-www-form-urlencoded, got ${type ? quote(type) : "none"}`);
       }
-      const form = Object.fromEntries(new URLSearchParams(await c.req.text()));
+      let form: Record<string, string>;
+      let credentials: { clientId?: string; clientSecret?: string };
+      try {
+        form = readForm(await c.req.text());
+        credentials = clientCredentials(c, form);
+      } catch (error) {
+        if (error instanceof InvalidRequest) return refuse(400, "invalid_request", error.message);
+        throw error;
+      }
       if (!form.grant_type) return refuse(400, "invalid_request", "grant_type is required; use grant_type=client_credentials");
       if (form.grant_type !== "client_credentials") {
-        return refuse(400, "unsupported_grant_type", `grant_type ${JSON.stringify(form.grant_type)} is not supported; use client_credentials`);
+        return refuse(400, "unsupported_grant_type", `grant_type ${quote(form.grant_type)} is not supported; use client_credentials`);
       }
-      const { clientId, clientSecret } = clientCredentials(c, form);
+      const { clientId, clientSecret } = credentials;
       const env = clientId ? deps.environments.byClientId(clientId) : undefined;
       if (env !== undefined) call.env = env;
       await deps.calls.applyFaults(call);

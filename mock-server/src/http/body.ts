@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { quote } from "../domain/preview.js";
 
 export type BodyProblem = "content-type" | "json";
 
@@ -21,7 +22,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  */
 export async function readJson(c: Context, options: { emptyAs?: unknown } = {}): Promise<unknown> {
   const type = c.req.header("content-type");
-  const refuseType = () => new BodyError("content-type", `Content-Type must be application/json, got ${type ? JSON.stringify(type.slice(0, 100)) : "none"}`);
+  const refuseType = () => new BodyError("content-type", `Content-Type must be application/json, got ${type ? quote(type) : "none"}`);
   if (type !== undefined && !JSON_TYPE.test(type)) throw refuseType();
   const text = await c.req.text();
   if (text.trim() === "" && "emptyAs" in options) return options.emptyAs;

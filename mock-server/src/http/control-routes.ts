@@ -1,6 +1,8 @@
 import { Hono, type Context } from "hono";
 import { ZodError } from "zod";
+import { ClockRangeError, MockClock } from "../clock.js";
 import { clockChange, emailListQuery, latestEmailQuery, otpQuery } from "../../../contracts/schemas/control.js";
+import { quote } from "../domain/preview.js";
 import type { SettingsInput } from "../domain/settings.js";
 import type { CapturedEmail } from "../mail/email.js";
 import { waitForUsableCredentials } from "../services/credential-lookup.js";
@@ -27,8 +29,8 @@ function filterOf(query: { to?: string | undefined; auth_request_id?: string | u
 
 function describeFilter(filter: EmailFilter): string {
   const parts = [
-    filter.to !== undefined && `to ${filter.to}`,
-    filter.authRequestId !== undefined && `for auth request ${filter.authRequestId}`,
+    filter.to !== undefined && `to ${quote(filter.to)}`,
+    filter.authRequestId !== undefined && `for auth request ${quote(filter.authRequestId)}`,
     filter.after !== undefined && `after seq ${filter.after}`,
   ].filter(Boolean);
   return parts.length > 0 ? ` ${parts.join(" ")}` : "";
@@ -100,9 +102,10 @@ export function controlRoutes(deps: HttpDeps, environmentOf: (c: Context) => Env
   });
 
   app.get("/emails/:name", (c) => {
-    const [, id, format] = /^(.+?)(?:\.(eml|html|txt))?$/.exec(c.req.param("name"))!;
+    // `s`: an id is any text, line breaks included (they only make it unknown, a 404).
+    const [, id, format] = /^(.+?)(?:\.(eml|html|txt))?$/s.exec(c.req.param("name"))!;
     const email: CapturedEmail | undefined = environmentOf(c).inbox.get(id!);
-    if (email === undefined) throw notFound(`email "${id}" not found (deleted, or captured in another environment)`);
+    if (email === undefined) throw notFound(`email ${quote(id!)} not found (deleted, or captured in another environment)`);
     switch (format) {
       case "eml":
         c.header("content-disposition", `inline; filename="${email.id}.eml"`);
@@ -152,7 +155,7 @@ export function controlRoutes(deps: HttpDeps, environmentOf: (c: Context) => Env
   app.get("/auth-requests/:id", (c) => {
     const env = environmentOf(c);
     const request = env.authRequest(c.req.param("id"));
-    if (request === undefined) throw notFound(`auth request "${c.req.param("id")}" not found in environment "${env.id}"`);
+    if (request === undefined) throw notFound(`auth request ${quote(c.req.param("id"))} not found in environment "${env.id}"`);
     return c.json(authRequestJson(request, env.clock.now()));
   });
 
@@ -160,6 +163,14 @@ export function controlRoutes(deps: HttpDeps, environmentOf: (c: Context) => Env
   app.post("/clock", async (c) => {
     const change = parseInput(clockChange, await readControlJson(c), "clock change");
     const clock = environmentOf(c).clock;
+    // Checked before anything moves, so a refused change leaves the clock as it was (not frozen, say).
+    try {
+      if (change.set !== undefined) MockClock.check(change.set);
+      if (change.advance !== undefined) MockClock.check(clock.now() + change.advance);
+    } catch (error) {
+      if (error instanceof ClockRangeError) throw new ControlError(400, "INVALID_ARGUMENT", `invalid clock change: ${error.message}`);
+      throw error;
+    }
     if (change.freeze === true) clock.freeze();
     if (change.set !== undefined) clock.set(change.set);
     if (change.advance !== undefined) clock.advance(change.advance);

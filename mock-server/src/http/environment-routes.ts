@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
 import { z, ZodError } from "zod";
+import { quote } from "../domain/preview.js";
 import { EnvironmentError, type EnvironmentStore } from "../state/environments.js";
 import type { Environment } from "../state/environment.js";
 import { readControlJson } from "./control-body.js";
@@ -38,7 +39,7 @@ export function environmentRoutes(environments: EnvironmentStore): Hono {
   const origin = (c: Context) => new URL(c.req.url).origin;
   const find = (c: Context) => {
     const env = environments.get(c.req.param("id")!);
-    if (env === undefined) throw new ControlError(404, "NOT_FOUND", `no environment "${c.req.param("id")}"`);
+    if (env === undefined) throw new ControlError(404, "NOT_FOUND", `no environment ${quote(c.req.param("id")!)}`);
     return env;
   };
   const refuse = (error: unknown): never => {

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { ERROR_CODES, GRPC_CODES, HTTP_STATUS, ScalekitError } from "../domain/errors.js";
+import { truncate } from "../domain/preview.js";
 
 export const ERROR_INFO_TYPE = "type.googleapis.com/scalekit.v1.errdetails.ErrorInfo";
 
@@ -52,10 +53,26 @@ export class ControlError extends Error {
 export const shuttingDown = (): ControlError =>
   new ControlError(503, "UNAVAILABLE", "scalekit-mock is shutting down, so the wait ended early; retry against a running mock");
 
-/** A 400 naming each field a zod schema rejected. */
+/** How much of a zod failure an error carries: paths and messages can quote what the caller sent (a key, a value). */
+const ISSUE_LIMITS = { details: 20, inMessage: 5, fieldChars: 100, messageChars: 200 };
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  // JSON.parse reads 1e400 as Infinity; zod says "received Infinity", which hides why.
+  const received = String((issue as { received?: unknown }).received);
+  if (issue.code === "invalid_type" && (received === "Infinity" || received === "-Infinity")) {
+    return `a number too ${received === "Infinity" ? "large" : "small"} to represent (it reads as ${received}); expected a finite ${issue.expected}`;
+  }
+  return issue.message;
+}
+
+/** A 400 naming each field a zod schema rejected, in bounded length. */
 export function invalidInput(what: string, error: z.ZodError): ControlError {
-  const details = error.issues.map((issue) => ({ field: issue.path.map(String).join(".") || "(body)", message: issue.message }));
-  const summary = details.map((d) => `${d.field}: ${d.message}`).join("; ");
+  const details = error.issues.slice(0, ISSUE_LIMITS.details).map((issue) => ({
+    field: truncate(issue.path.map(String).join(".") || "(body)", ISSUE_LIMITS.fieldChars),
+    message: truncate(issueMessage(issue), ISSUE_LIMITS.messageChars),
+  }));
+  const more = error.issues.length - ISSUE_LIMITS.inMessage;
+  const summary = details.slice(0, ISSUE_LIMITS.inMessage).map((d) => `${d.field}: ${d.message}`).join("; ") + (more > 0 ? `; and ${more} more` : "");
   return new ControlError(400, "INVALID_ARGUMENT", `invalid ${what}: ${summary}`, details);
 }
 

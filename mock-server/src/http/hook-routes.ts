@@ -3,6 +3,7 @@ import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { faultRuleInput } from "../../../contracts/schemas/faults.js";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, snapshotSchema } from "../../../contracts/schemas/snapshot.js";
+import { quote } from "../domain/preview.js";
 import type { FaultRule } from "../faults/rules.js";
 import type { Environment } from "../state/environment.js";
 import type { JournalEntry } from "../state/journal.js";
@@ -78,7 +79,7 @@ export function registerHookRoutes(app: Hono, deps: HttpDeps, environmentOf: (c:
 
   app.delete("/faults/:id", (c) => {
     const id = c.req.param("id");
-    if (!environmentOf(c).faults.remove(id)) throw new ControlError(404, "NOT_FOUND", `no fault rule "${id}"`);
+    if (!environmentOf(c).faults.remove(id)) throw new ControlError(404, "NOT_FOUND", `no fault rule ${quote(id)}`);
     return c.json({ deleted: 1 });
   });
 

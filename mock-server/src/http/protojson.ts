@@ -1,4 +1,6 @@
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
+import { describeValue, quote } from "../domain/preview.js";
+import { templateVariables } from "../domain/validation.js";
 
 /**
  * Decodes a JSON request body the way grpc-gateway's protojson does for the
@@ -24,36 +26,49 @@ function camel(name: string): string {
   return name.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
 }
 
+const UINT32 = { name: "uint32", min: 0, max: 0xffffffff };
+const INT32 = { name: "int32", min: -0x80000000, max: 0x7fffffff };
+
+/** Why a number is not an integer of the type, or undefined when it is one. */
+function integerProblem(n: number, type: typeof UINT32): string | undefined {
+  // JSON.parse reads 1e400 as Infinity: say so rather than print the null JSON.stringify makes of it.
+  if (!Number.isFinite(n)) return `a number too ${n > 0 ? "large" : "small"} for ${type.name} (it reads as ${n})`;
+  if (!Number.isInteger(n)) return `${n} is not a whole number`;
+  if (n < type.min) return type.min === 0 ? `${n} is negative` : `${n} is too small for ${type.name}`;
+  if (n > type.max) return `${n} is too large for ${type.name}`;
+  return undefined;
+}
+
 function decodeValue(field: FieldSpec, value: unknown): Decoded {
-  const shown = JSON.stringify(value);
   switch (field.kind.type) {
     case "string":
-      if (typeof value !== "string") throw badField(`invalid value for string field ${field.name}: ${shown}`, field.name);
+      if (typeof value !== "string") throw badField(`invalid value for string field ${field.name}: ${describeValue(value)}`, field.name);
       return value;
     case "uint32": {
+      // protojson takes a uint32 as a JSON number or a string of digits.
       const n = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : value;
-      if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
-        throw badField(`invalid value for uint32 field ${field.name}: ${shown}`, field.name);
+      const problem = typeof n === "number" ? integerProblem(n, UINT32) : `${describeValue(value)} is not a number`;
+      if (problem !== undefined) {
+        throw badField(`invalid value for uint32 field ${field.name}: ${problem}; give a whole number from 0 to ${UINT32.max}`, field.name);
       }
-      return n;
+      return n as number;
     }
     case "enum": {
       if (typeof value === "string" && field.kind.values.includes(value)) return value;
-      if (typeof value === "number" && Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff) {
-        return field.kind.values[value] ?? value;
-      }
-      throw badField(`invalid value for enum field ${field.name}: ${shown} (expected one of ${field.kind.values.join(", ")})`, field.name);
+      const problem = typeof value === "number" ? integerProblem(value, INT32) : describeValue(value);
+      if (problem === undefined) return field.kind.values[value as number] ?? (value as number);
+      throw badField(`invalid value for enum field ${field.name}: ${problem} (expected one of ${field.kind.values.join(", ")}, or its number)`, field.name);
     }
     case "map": {
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw badField(`invalid value for map field ${field.name}: expected an object of strings`, field.name);
+        throw badField(`invalid value for map field ${field.name}: ${describeValue(value)}; expected an object of strings`, field.name);
       }
-      const out: Record<string, string> = {};
-      for (const [key, entry] of Object.entries(value)) {
-        if (typeof entry !== "string") throw badField(`invalid value for map field ${field.name}[${JSON.stringify(key)}]: ${JSON.stringify(entry)} is not a string`, field.name);
-        out[key] = entry;
+      // JSON.parse makes "__proto__" an own key; a plain object would drop it on assignment.
+      const entries = Object.entries(value);
+      for (const [key, entry] of entries) {
+        if (typeof entry !== "string") throw badField(`invalid value for map field ${field.name}[${quote(key)}]: ${describeValue(entry)} is not a string`, field.name);
       }
-      return out;
+      return templateVariables(entries as Array<[string, string]>);
     }
   }
 }

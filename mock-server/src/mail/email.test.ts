@@ -85,3 +85,34 @@ describe("the .eml form", () => {
     expect(eml.trimEnd().endsWith("--=_scalekit-mock_m4--")).toBe(true);
   });
 });
+
+describe("template variables named like Object.prototype members", () => {
+  const custom: TemplateSet = {
+    from: "Mock <m@example.com>",
+    templates: Object.fromEntries(
+      (["SIGNIN", "SIGNUP"] as const).map((name) => [name, { subject: "{{constructor}}", html: "<p>{{__proto__}} {{toString}}</p>", text: "{{__proto__}} {{toString}}", required: ["__proto__", "constructor", "toString"] }]),
+    ) as TemplateSet["templates"],
+  };
+  const supplied = JSON.parse('{"__proto__": "p", "constructor": "c", "toString": "t"}') as Record<string, string>;
+
+  it("are required when a template uses them, not taken from Object.prototype", () => {
+    const error = (() => {
+      try {
+        assertTemplateVariables(custom, "SIGNIN", {});
+      } catch (e) {
+        return e as ScalekitError;
+      }
+      return undefined;
+    })();
+    expect(error?.message).toContain('"__proto__", "constructor", "toString"');
+  });
+
+  it("pass validation and render their own values", () => {
+    const r = request("OTP", { templateVariables: supplied });
+    expect(Object.entries(r.templateVariables)).toEqual(Object.entries(supplied));
+    assertTemplateVariables(custom, "SIGNIN", r.templateVariables);
+    const email = composeEmail(custom, r, { id: "m9", kind: "send", now: T0 });
+    expect([email.subject, email.html, email.text]).toEqual(["c", "<p>p t</p>", "p t"]);
+  });
+});
+

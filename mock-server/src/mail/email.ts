@@ -33,7 +33,7 @@ export type EmailDraft = Omit<CapturedEmail, "seq">;
 
 /** Fails when the template uses a variable the send did not supply. */
 export function assertTemplateVariables(templates: TemplateSet, template: TemplateType, supplied: Record<string, string>): void {
-  const missing = templates.templates[template].required.filter((name) => supplied[name] === undefined);
+  const missing = templates.templates[template].required.filter((name) => !Object.hasOwn(supplied, name));
   if (missing.length > 0) {
     throw new ScalekitError(
       "InvalidArgument",

@@ -22,3 +22,18 @@ describe("renderTemplate", () => {
     expect(requiredVariables("{{a}} {{b|x}} {{#c}}{{d}}{{/c}} {{otp}}", ["otp"])).toEqual(["a", "d"]);
   });
 });
+
+describe("variables named like Object.prototype members", () => {
+  const own = JSON.parse('{"__proto__": "p", "constructor": "c", "toString": "t", "hasOwnProperty": "h"}') as Record<string, string>;
+
+  it("render their own values, from a plain or a prototype-free object", () => {
+    const source = "{{__proto__}} {{constructor}} {{toString}} {{hasOwnProperty}}";
+    expect(renderTemplate(source, own, escapeHtml)).toBe("p c t h");
+    expect(renderTemplate(source, Object.assign(Object.create(null), own))).toBe("p c t h");
+  });
+
+  it("count as missing when not supplied, never as Object.prototype's members", () => {
+    expect(renderTemplate("[{{constructor}}][{{toString|none}}][{{__proto__|none}}]", {}, escapeHtml)).toBe("[][none][none]");
+    expect(renderTemplate("{{#hasOwnProperty}}yes{{/hasOwnProperty}}{{^valueOf}}no{{/valueOf}}", {})).toBe("no");
+  });
+});

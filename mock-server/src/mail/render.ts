@@ -15,13 +15,18 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
+/** A variable's own value: `{{constructor}}` must not find Object.prototype.constructor. */
+function lookup(variables: Readonly<Record<string, string>>, name: string): string | undefined {
+  return Object.hasOwn(variables, name) ? variables[name] : undefined;
+}
+
 export function renderTemplate(source: string, variables: Readonly<Record<string, string>>, escape: Escape = (v) => v): string {
   const sections = source.replace(SECTION, (_all, kind: string, name: string, body: string) => {
-    const present = (variables[name] ?? "") !== "";
+    const present = (lookup(variables, name) ?? "") !== "";
     return present === (kind === "#") ? renderTemplate(body, variables, escape) : "";
   });
   return sections.replace(VARIABLE, (_all, name: string, fallback: string | undefined) => {
-    const value = variables[name];
+    const value = lookup(variables, name);
     if (value !== undefined) return escape(value);
     return fallback ?? "";
   });

@@ -42,6 +42,50 @@ async function generateSigningKeys(): Promise<SigningKeys> {
   return { privateKey, publicKey, jwk: { ...jwk, kid, alg: "RS256", use: "sig" } };
 }
 
+/** What a verified token says: where it belongs and when it is valid (epoch ms). */
+interface TokenClaims {
+  environmentId: string;
+  /** `Environment.generation` of the environment it was issued to. */
+  generation: number;
+  clientId: string;
+  notBefore: number;
+  expiresAt: number;
+}
+
+const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+
+/** The claims `issue` writes, or why a verified payload does not carry them. */
+function claimsOf(payload: Record<string, unknown>, issuer: string): TokenClaims | string {
+  const { client_id: clientId, environment_id: environmentId, environment_generation: generation, iss, aud, iat, nbf, exp } = payload;
+  if (iss !== issuer) return "it was not issued by this mock (wrong issuer)";
+  if (typeof clientId !== "string" || typeof environmentId !== "string" || !Number.isSafeInteger(generation)) {
+    return "it does not name the environment it was issued to";
+  }
+  if (!(aud === clientId || (Array.isArray(aud) && aud.includes(clientId)))) return "its audience is not its client id";
+  if (!isNumber(exp) || !isNumber(iat) || (nbf !== undefined && !isNumber(nbf))) return "it lacks a valid iat or exp";
+  // iat counts as a second nbf: a token issued after the clock's now is not valid yet either way.
+  return { environmentId, generation: generation as number, clientId, notBefore: Math.max(iat, nbf ?? iat) * 1000, expiresAt: exp * 1000 };
+}
+
+/**
+ * Judges a token's lifetime on its environment's clock. The same check runs
+ * for a token verified just now and for one found in the cache, so moving the
+ * clock gives the same answer for both.
+ */
+function checkLifetime(claims: TokenClaims, env: Environment): void {
+  const now = env.clock.now();
+  if (now >= claims.expiresAt) {
+    throw unauthenticated("access token expired: fetch a new one from POST /oauth/token", ERROR_CODES.tokenExpired);
+  }
+  if (now < claims.notBefore) {
+    throw unauthenticated(
+      `access token not valid yet: it was issued at ${new Date(claims.notBefore).toISOString()}, after the mock clock's now ` +
+        `(${new Date(now).toISOString()}; was the clock moved back?): fetch a new one from POST /oauth/token`,
+      ERROR_CODES.tokenNotYetValid,
+    );
+  }
+}
+
 /**
  * Issues and checks RS256 access tokens for the client credentials grant.
  * The key pair is generated in the background once the server listens, so
@@ -51,9 +95,10 @@ async function generateSigningKeys(): Promise<SigningKeys> {
 export class TokenService {
   #pendingKeys: Promise<SigningKeys> | undefined;
   readonly #issuer: () => string;
-  readonly #issued = new Map<string, number>();
-  /** Tokens already verified, with their client id and `exp` (epoch seconds). */
-  readonly #verified = new Map<string, { clientId: string; exp: number }>();
+  /** Per environment object: one deleted and created again with the same id starts from 0. */
+  readonly #issued = new WeakMap<Environment, number>();
+  /** Tokens whose signature and claims were verified once. */
+  readonly #verified = new Map<string, TokenClaims>();
 
   constructor(issuer: () => string) {
     this.#issuer = issuer;
@@ -84,21 +129,21 @@ export class TokenService {
 
   /** How many tokens an environment has been issued since start or reset. */
   issuedCount(env: Environment): number {
-    return this.#issued.get(env.id) ?? 0;
+    return this.#issued.get(env) ?? 0;
   }
 
   forgetIssued(env: Environment): void {
-    this.#issued.delete(env.id);
+    this.#issued.delete(env);
   }
 
   async issue(env: Environment): Promise<TokenResponse> {
-    const n = (this.#issued.get(env.id) ?? 0) + 1;
-    this.#issued.set(env.id, n);
+    const n = (this.#issued.get(env) ?? 0) + 1;
+    this.#issued.set(env, n);
     const keys = await this.#keys();
     const nowSeconds = Math.floor(env.clock.now() / 1000);
     const ttl = env.settings.tokenTtl;
     const { SignJWT } = await loadJose();
-    const accessToken = await new SignJWT({ client_id: env.clientId, environment_id: env.id })
+    const accessToken = await new SignJWT({ client_id: env.clientId, environment_id: env.id, environment_generation: env.generation })
       .setProtectedHeader({ alg: "RS256", kid: keys.jwk.kid!, typ: "JWT" })
       .setIssuer(this.#issuer())
       .setSubject(env.clientId)
@@ -112,50 +157,44 @@ export class TokenService {
   }
 
   /**
-   * Checks a bearer token and returns the environment it was issued for.
-   * Expiry is judged on that environment's clock.
+   * Checks a bearer token and returns the environment it was issued to: the
+   * same environment object, not merely one with its id or client id.
+   * Lifetime is judged on that environment's clock.
    */
-  async authenticate(authorization: string | undefined, findEnvironment: (clientId: string) => Environment | undefined): Promise<Environment> {
+  async authenticate(authorization: string | undefined, findEnvironment: (environmentId: string) => Environment | undefined): Promise<Environment> {
     if (!authorization) {
       throw unauthenticated("missing bearer token: call POST /oauth/token with your client credentials and send Authorization: Bearer <access_token>");
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw unauthenticated("the authorization header must be \"Bearer <access_token>\"");
     const token = match[1]!;
-    let clientId: string;
-    try {
-      const [, payload] = token.split(".");
-      clientId = String(JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8")).client_id ?? "");
-    } catch {
-      throw unauthenticated("invalid access token: not a JWT");
+    // RSA verification is the costly part: a token verified once is only looked up again.
+    const claims = this.#verified.get(token) ?? (await this.#verify(token));
+    const env = findEnvironment(claims.environmentId);
+    if (env === undefined || env.generation !== claims.generation || env.clientId !== claims.clientId) {
+      throw unauthenticated(
+        `invalid access token: the environment "${claims.environmentId}" it was issued to no longer exists (deleted, or created again since): ` +
+          "fetch a new one from POST /oauth/token with that environment's credentials",
+      );
     }
-    const env = findEnvironment(clientId);
-    if (env === undefined) throw unauthenticated("invalid access token: it was not issued by this mock");
-    // A token whose signature, issuer and audience were checked once needs only its expiry checked
-    // again (on the environment's clock, which may have moved): RSA verification is the costly part.
-    const verifiedExp = this.#verified.get(token);
-    if (verifiedExp !== undefined && verifiedExp.clientId === env.clientId) {
-      if (env.clock.now() >= verifiedExp.exp * 1000) {
-        throw unauthenticated("access token expired: fetch a new one from POST /oauth/token", ERROR_CODES.tokenExpired);
-      }
-      return env;
-    }
-    const { errors: joseErrors, jwtVerify } = await loadJose();
+    checkLifetime(claims, env);
+    return env;
+  }
+
+  /** Verifies the signature and reads the claims of a token not seen before. */
+  async #verify(token: string): Promise<TokenClaims> {
+    const { compactVerify } = await loadJose();
+    let payload: unknown;
     try {
-      const { payload } = await jwtVerify(token, (await this.#keys()).publicKey, {
-        algorithms: ["RS256"],
-        issuer: this.#issuer(),
-        audience: env.clientId,
-        currentDate: new Date(env.clock.now()),
-      });
-      if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.clear();
-      this.#verified.set(token, { clientId: env.clientId, exp: payload.exp! });
+      const verified = await compactVerify(token, (await this.#keys()).publicKey, { algorithms: ["RS256"] });
+      payload = JSON.parse(new TextDecoder().decode(verified.payload));
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) {
-        throw unauthenticated("access token expired: fetch a new one from POST /oauth/token", ERROR_CODES.tokenExpired);
-      }
       throw unauthenticated(`invalid access token: ${error instanceof Error ? error.message : "verification failed"}`);
     }
-    return env;
+    const claims = typeof payload === "object" && payload !== null ? claimsOf(payload as Record<string, unknown>, this.#issuer()) : "its payload is not a JSON object";
+    if (typeof claims === "string") throw unauthenticated(`invalid access token: ${claims}`);
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.clear();
+    this.#verified.set(token, claims);
+    return claims;
   }
 }

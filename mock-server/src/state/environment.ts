@@ -11,6 +11,8 @@ export interface EnvironmentOptions {
   id: string;
   clientId: string;
   clientSecret: string;
+  /** Which environment the store created, counting from 0 (see `Environment.generation`). */
+  generation: number;
   settings: Settings;
   /** Ids, codes, links and fault draws of this environment derive from it. */
   seed: string;
@@ -28,6 +30,12 @@ export class Environment {
   readonly id: string;
   readonly clientId: string;
   readonly clientSecret: string;
+  /**
+   * Tells this environment apart from an earlier one with the same id or
+   * client id (deleted, then created again): access tokens carry it, so a
+   * token of the deleted one is refused here. Reset keeps it.
+   */
+  readonly generation: number;
   readonly createdAt: number;
   readonly clock: MockClock;
   readonly inbox = new Inbox(() => this.#settings.emailLimit);
@@ -46,6 +54,7 @@ export class Environment {
     this.id = options.id;
     this.clientId = options.clientId;
     this.clientSecret = options.clientSecret;
+    this.generation = options.generation;
     this.#seed = options.seed;
     this.#random = new SeededRandom(options.seed);
     this.#faults = new FaultRules(this.#random, options.id);

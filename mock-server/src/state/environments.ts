@@ -40,10 +40,10 @@ export class EnvironmentStore {
     this.#bus = options.bus;
     this.#baseSettings = options.settings;
     this.#wallTime = options.wallTime;
-    this.default = this.#add({ id: DEFAULT_ENVIRONMENT_ID, clientId: options.clientId, clientSecret: options.clientSecret, settings: options.settings, seed: options.seed });
+    this.default = this.#add({ id: DEFAULT_ENVIRONMENT_ID, generation: 0, clientId: options.clientId, clientSecret: options.clientSecret, settings: options.settings, seed: options.seed });
   }
 
-  #add(options: { id: string; clientId: string; clientSecret: string; settings: Settings; seed: string }): Environment {
+  #add(options: { id: string; generation: number; clientId: string; clientSecret: string; settings: Settings; seed: string }): Environment {
     const env = new Environment({
       ...options,
       ...(this.#wallTime !== undefined && { wallTime: this.#wallTime }),
@@ -70,6 +70,8 @@ export class EnvironmentStore {
     if (this.#byClientId.has(clientId)) throw new EnvironmentError("conflict", `client id "${clientId}" is already used by another environment`);
     return this.#add({
       id,
+      // The creation count: unique among the environments this store ever made, and the same run to run.
+      generation: n,
       clientId,
       clientSecret: request.clientSecret ?? `test_${randomUrlSafe(stream, 48)}`,
       settings: settingsSchema.parse({ ...this.#baseSettings, ...request.settings }),

@@ -13,6 +13,12 @@ const entry = (operation: "send" | "verify", outcome = "ok", time = 0) => ({
 });
 
 describe("redactHeaders", () => {
+  it("keeps headers named like Object.prototype members", () => {
+    const headers = redactHeaders([["__proto__", "p"], ["constructor", "c"]]);
+    expect(Object.entries(headers)).toEqual([["__proto__", "p"], ["constructor", "c"]]);
+    expect(JSON.parse(JSON.stringify(headers))).toEqual(JSON.parse('{"__proto__": "p", "constructor": "c"}'));
+  });
+
   it("keeps the scheme of credentials and nothing else of them", () => {
     const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
     expect(

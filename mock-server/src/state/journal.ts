@@ -54,7 +54,8 @@ function isSecretHeader(name: string): boolean {
 }
 
 export function redactHeaders(headers: Iterable<[string, string]>): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Keyed by what the client sent: without a prototype, a header named __proto__ is kept like any other.
+  const out: Record<string, string> = Object.create(null);
   for (const [rawName, value] of headers) {
     const name = rawName.toLowerCase();
     if (name.startsWith(":")) continue;

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { quote } from "../../domain/preview.js";
 import type { HttpDeps } from "../deps.js";
 import { UI_CSS, UI_SCRIPT } from "./assets.js";
 import { inboxDocument, notFoundDocument, PANELS, type UiView } from "./pages.js";
@@ -40,7 +41,7 @@ export function uiRoutes(deps: HttpDeps): Hono {
   const viewOf = (c: Context): UiView | string => {
     const id = c.req.query("env") || "default";
     const env = deps.environments.get(id);
-    if (env === undefined) return `There is no environment "${id}".`;
+    if (env === undefined) return `There is no environment ${quote(id)}.`;
     const to = c.req.query("to")?.trim();
     const emailId = c.req.query("email");
     return {
@@ -62,7 +63,7 @@ export function uiRoutes(deps: HttpDeps): Hono {
   app.get("/panels/:panel", (c) => {
     const name = c.req.param("panel");
     const render = Object.hasOwn(PANELS, name) ? PANELS[name as keyof typeof PANELS] : undefined;
-    if (render === undefined) return notFoundPage(c, `There is no panel "${c.req.param("panel")}".`);
+    if (render === undefined) return notFoundPage(c, `There is no panel ${quote(name)}.`);
     const view = viewOf(c);
     if (typeof view === "string") return notFoundPage(c, view);
     securityHeaders(c);
