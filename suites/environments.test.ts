@@ -50,6 +50,22 @@ describe("environments", () => {
     expect((await control("DELETE", "/environments/default")).status).toBe(400);
   });
 
+  it("refuses ids a URL would not carry as written, over HTTP and in-process, and leaves the default environment alone", async () => {
+    await (await restSession(mock)).send({ email: "keep@example.com" });
+    const before = (await control("GET", "/environments")).body;
+    for (const id of [".", "..", "%2e%2e", ".hidden", "a/b", "../default", "has space", "café", "x".repeat(65), ""]) {
+      const refused = await control("POST", "/environments", { id });
+      expect(refused.status, id).toBe(400);
+      expect(controlErrorBody.parse(refused.body).error.message, id).toContain("starting with a letter or digit");
+      expect(() => mock.environment({ id }), id).toThrow(/starting with a letter or digit/);
+    }
+    expect((await control("GET", "/environments")).body).toEqual(before);
+    expect(mock.inbox.list({ to: "keep@example.com" })).toHaveLength(1);
+    expect((await control("POST", "/environments", { id: "v1.2_ok-id" })).status).toBe(201);
+    mock.deleteEnvironment("v1.2_ok-id");
+    mock.reset();
+  });
+
   it("binds tokens to their environment: another environment's auth requests are not found", async () => {
     const a = mock.environment();
     const b = mock.environment();

@@ -181,6 +181,16 @@ describe("managing rules", () => {
     expect((await addFault({ operation: "send", delayMs: 1, id: "dup" })).status).toBe(409);
   });
 
+  it("refuses rule ids a URL would not carry as written, over HTTP and in-process", async () => {
+    for (const id of [".", "..", "%2e%2e", "a/b", "has space", "ünï", "-flag"]) {
+      const refused = await addFault({ id, operation: "send", delayMs: 1 });
+      expect(refused.status, id).toBe(400);
+      expect(controlErrorBody.parse(refused.body).error.message, id).toContain("starting with a letter or digit");
+      expect(() => mock.faults.add({ id, operation: "send", delayMs: 1 }), id).toThrow(/starting with a letter or digit/);
+    }
+    expect((await listFaults()).faults).toEqual([]);
+  });
+
   it.each([
     [{ operation: "sned", error: "Unavailable" }, "operation"],
     [{ operation: "send" }, "error"],
