@@ -66,6 +66,22 @@ describe("environments", () => {
     mock.reset();
   });
 
+  it("refuses settings it does not know, \"__proto__\" included, over HTTP and in-process, creating nothing", async () => {
+    const post = (text: string) =>
+      fetch(`${mock.url}/_mock/v1/environments`, { method: "POST", headers: { "content-type": "application/json" }, body: text }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as any,
+      }));
+    for (const settings of ['{"__proto__": {"otpLength": 4}}', '{"otpLength": 8, "__proto__": {}}', '{"colour": "red"}']) {
+      const refused = await post(`{"id": "odd-settings", "settings": ${settings}}`);
+      expect(refused.status, settings).toBe(400);
+      expect(controlErrorBody.parse(refused.body).error.message, settings).toMatch(/__proto__|colour/);
+      expect(() => mock.environment({ id: "odd-settings", settings: JSON.parse(settings) }), settings).toThrow(/__proto__|colour/);
+    }
+    expect((await control("GET", "/environments/odd-settings")).status).toBe(404);
+    await expect(createMockScalekit({ settings: JSON.parse('{"__proto__": {"otpLength": 4}}') })).rejects.toThrow(/__proto__/);
+  });
+
   it("binds tokens to their environment: another environment's auth requests are not found", async () => {
     const a = mock.environment();
     const b = mock.environment();

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z, ZodError } from "zod";
 import { chosenId } from "../domain/ids.js";
+import { ownRecord } from "../domain/own-record.js";
 import { EnvironmentError, type EnvironmentStore } from "../state/environments.js";
 import type { Environment } from "../state/environment.js";
 import { readControlJson } from "./control-body.js";
@@ -12,7 +13,8 @@ const newEnvironment = z
     client_id: z.string().min(1).max(200).optional(),
     client_secret: z.string().min(8).max(500).optional(),
     seed: z.string().min(1).max(200).optional(),
-    settings: z.record(z.string(), z.unknown()).optional(),
+    // Checked against the settings schema when the environment is made; here only kept whole.
+    settings: ownRecord(z.string(), z.unknown()).optional(),
   })
   .strict();
 
