@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { settingsSchema } from "../../mock-server/src/domain/settings.js";
 import { faultRuleInput } from "./faults.js";
+import { checkSnapshotState } from "./snapshot-consistency.js";
 
 /** The versioned snapshot of one environment (`GET|PUT /_mock/v1/snapshot`). */
 
@@ -90,7 +91,8 @@ export const snapshotSchema = z
         inbox: z.object({ emails: z.array(emailSnapshot), nextSeq: z.number().int().positive() }).strict(),
         faults: z.array(faultSnapshot),
       })
-      .strict(),
+      .strict()
+      .superRefine(checkSnapshotState),
   })
   .strict();
 

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { FaultRuleInput } from "../../contracts/schemas/faults.js";
 import { faultRuleInput } from "../../contracts/schemas/faults.js";
 import { snapshotSchema, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from "../../contracts/schemas/snapshot.js";
@@ -170,7 +171,9 @@ export function environmentHandle(env: Environment, tokens: TokenService, shutdo
         state: env.exportState(),
       }),
     restore: (snapshot) => {
-      env.importState(snapshotSchema.parse(snapshot).state);
+      const parsed = snapshotSchema.safeParse(snapshot);
+      if (!parsed.success) throw new TypeError(`invalid snapshot, nothing restored:\n${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+      env.importState(parsed.data.state);
       tokens.forgetIssued(env);
     },
     reset: () => {

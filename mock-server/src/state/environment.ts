@@ -48,7 +48,7 @@ export class Environment {
     this.clientSecret = options.clientSecret;
     this.#seed = options.seed;
     this.#random = new SeededRandom(options.seed);
-    this.#faults = new FaultRules(this.#random, options.id);
+    this.#faults = new FaultRules(this.#random, options.id, () => this.#settings.faultLimit);
     this.clock = new MockClock(options.wallTime);
     this.createdAt = this.clock.now();
     this.#initialSettings = options.settings;
@@ -155,12 +155,19 @@ export class Environment {
     };
   }
 
-  /** Replaces this environment's state with an export (validated by the caller). */
+  /**
+   * Replaces this environment's state with an export (validated by the caller:
+   * snapshotSchema). What can still refuse it is built before the old state
+   * is touched, so a refused import changes nothing.
+   */
   importState(state: ReturnType<Environment["exportState"]>): void {
+    const random = new SeededRandom(state.seed);
+    const faults = new FaultRules(random, this.id, () => this.#settings.faultLimit);
+    faults.restore(state.faults, state.settings.faultLimit);
     this.reset();
     this.#seed = state.seed;
-    this.#random = new SeededRandom(state.seed);
-    this.#faults = new FaultRules(this.#random, this.id);
+    this.#random = random;
+    this.#faults = faults;
     this.#settings = state.settings;
     this.journal.limit = state.settings.journalLimit;
     for (const [address, count] of Object.entries(state.sendsPerAddress)) this.#sendsPerAddress.set(address, count);
@@ -168,7 +175,6 @@ export class Environment {
       this.saveAuthRequest(request);
       for (const token of request.retiredLinkTokens) this.#linkTokens.set(token, request.id);
     }
-    for (const { matches, hits, ...spec } of state.faults) this.#faults.restore(spec, matches, hits);
     if (state.clock.frozen) this.clock.freeze();
     this.clock.set(state.clock.now);
     this.inbox.import(state.inbox);
