@@ -48,6 +48,16 @@ const withState = (snapshot: Snapshot, change: (state: State) => Partial<State>)
 });
 
 describe("snapshot import checks consistency, all or nothing", () => {
+  it("refuses instants outside 1970 to 9999: the clock, an expiry, an email date", async () => {
+    const taken = await takeSnapshot();
+    const [request] = taken.state.authRequests;
+    const [email] = taken.state.inbox.emails;
+    await expectRefused(withState(taken, (s) => ({ clock: { ...s.clock, now: 8_639_999_999_000_000 } })), "state.clock.now");
+    await expectRefused(withState(taken, () => ({ authRequests: [{ ...request!, expiresAt: 253_402_300_800_000 }] })), "state.authRequests.0.expiresAt");
+    await expectRefused(withState(taken, (s) => ({ inbox: { ...s.inbox, emails: [{ ...email!, date: -1 }] } })), "state.inbox.emails.0.date");
+  });
+
+
   it("refuses more fault rules than the snapshot's faultLimit, and repeated fault ids", async () => {
     const taken = await takeSnapshot();
     const rule = taken.state.faults[0]!;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "../../mock-server/src/domain/duration.js";
+import { isMockTime, MOCK_TIME_RANGE } from "../../mock-server/src/domain/mock-time.js";
 
 /** Longest a long-poll may wait. */
 export const MAX_WAIT_MS = 120_000;
@@ -39,11 +40,15 @@ export const otpQuery = z.object({
   wait: waitParam.default(0),
 });
 
-/** An instant: ISO 8601 text or epoch milliseconds. Output: epoch ms. */
+/** An instant on the mock clock: ISO 8601 text or epoch milliseconds. Output: epoch ms. */
 const instant = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
   const ms = typeof value === "number" ? value : Date.parse(value);
   if (!Number.isFinite(ms)) {
     ctx.addIssue({ code: "custom", message: `expected an ISO 8601 time or epoch milliseconds, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  if (!isMockTime(ms)) {
+    ctx.addIssue({ code: "custom", message: `expected a time from ${MOCK_TIME_RANGE}, got ${JSON.stringify(value)}` });
     return z.NEVER;
   }
   return ms;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MOCK_TIME_MAX, MOCK_TIME_MIN, MOCK_TIME_RANGE } from "../../mock-server/src/domain/mock-time.js";
 import { settingsSchema } from "../../mock-server/src/domain/settings.js";
 import { faultRuleInput } from "./faults.js";
 import { checkSnapshotState } from "./snapshot-consistency.js";
@@ -8,7 +9,12 @@ import { checkSnapshotState } from "./snapshot-consistency.js";
 export const SNAPSHOT_FORMAT = "scalekit-mock/snapshot";
 export const SNAPSHOT_VERSION = 1;
 
-const epochMs = z.number().int().nonnegative();
+/** Every instant the mock stores lies in the mock time range. */
+const epochMs = z
+  .number()
+  .int()
+  .min(MOCK_TIME_MIN, `expected epoch ms from ${MOCK_TIME_RANGE}`)
+  .max(MOCK_TIME_MAX, `expected epoch ms from ${MOCK_TIME_RANGE}`);
 const template = z.enum(["SIGNIN", "SIGNUP"]);
 const passwordlessType = z.enum(["OTP", "LINK", "LINK_OTP"]);
 

@@ -1,10 +1,10 @@
-import { z } from "zod";
 import type { FaultRuleInput } from "../../contracts/schemas/faults.js";
 import { faultRuleInput } from "../../contracts/schemas/faults.js";
 import { snapshotSchema, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from "../../contracts/schemas/snapshot.js";
 import { parseDuration } from "./domain/duration.js";
 import type { Settings, SettingsInput } from "./domain/settings.js";
 import type { FaultRule } from "./faults/rules.js";
+import { invalidInput } from "./http/errors.js";
 import type { CapturedEmail } from "./mail/email.js";
 import type { EmailFilter } from "./mail/inbox.js";
 import { waitForUsableCredentials, type UsableCredentials } from "./services/credential-lookup.js";
@@ -172,7 +172,7 @@ export function environmentHandle(env: Environment, tokens: TokenService, shutdo
       }),
     restore: (snapshot) => {
       const parsed = snapshotSchema.safeParse(snapshot);
-      if (!parsed.success) throw new TypeError(`invalid snapshot, nothing restored:\n${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+      if (!parsed.success) throw new TypeError(`${invalidInput("snapshot", parsed.error).message}; nothing was restored`, { cause: parsed.error });
       env.importState(parsed.data.state);
       tokens.forgetIssued(env);
     },

@@ -67,6 +67,7 @@ export const ERROR_CODES = {
   resendLimitExceeded: "RESEND_LIMIT_EXCEEDED",
   unauthenticated: "UNAUTHENTICATED",
   tokenExpired: "TOKEN_EXPIRED",
+  mockTimeOutOfRange: "MOCK_TIME_OUT_OF_RANGE",
   notFound: "NOT_FOUND",
   internal: "INTERNAL",
 } as const;

@@ -175,8 +175,7 @@ export class Environment {
       this.saveAuthRequest(request);
       for (const token of request.retiredLinkTokens) this.#linkTokens.set(token, request.id);
     }
-    if (state.clock.frozen) this.clock.freeze();
-    this.clock.set(state.clock.now);
+    this.clock.apply({ set: state.clock.now, freeze: state.clock.frozen });
     this.inbox.import(state.inbox);
   }
 }
