@@ -81,6 +81,7 @@ function actionOf(spec: FaultRuleSpec, id: string): FaultAction {
 }
 
 function compile(spec: FaultRuleSpec, id: string): FaultRule {
+  const { id: _given, ...rest } = spec;
   return {
     id,
     operation: spec.operation,
@@ -93,7 +94,8 @@ function compile(spec: FaultRuleSpec, id: string): FaultRule {
     probability: spec.probability,
     matches: 0,
     hits: 0,
-    spec: { ...spec, id },
+    // The id first, whether given or made up: listings and snapshots read the same either way.
+    spec: { id, ...rest },
   };
 }
 

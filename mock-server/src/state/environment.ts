@@ -171,11 +171,13 @@ export class Environment {
     this.#settings = state.settings;
     this.journal.limit = state.settings.journalLimit;
     for (const [address, count] of Object.entries(state.sendsPerAddress)) this.#sendsPerAddress.set(address, count);
-    for (const request of state.authRequests) {
+    // Restored into another environment, the records are this one's now (and its next export says so).
+    const own = <T extends { environmentId: string }>(record: T): T => (record.environmentId === this.id ? record : { ...record, environmentId: this.id });
+    for (const request of state.authRequests.map(own)) {
       this.saveAuthRequest(request);
       for (const token of request.retiredLinkTokens) this.#linkTokens.set(token, request.id);
     }
     this.clock.apply({ set: state.clock.now, freeze: state.clock.frozen });
-    this.inbox.import(state.inbox);
+    this.inbox.import({ emails: state.inbox.emails.map(own), nextSeq: state.inbox.nextSeq });
   }
 }
