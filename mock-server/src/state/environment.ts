@@ -1,5 +1,6 @@
-import { MockClock } from "../clock.js";
+import { ClockRangeError, MockClock } from "../clock.js";
 import { addressKey, type AuthRequest } from "../domain/auth-request.js";
+import { isMockTime } from "../domain/mock-time.js";
 import { settingsSchema, type Settings, type SettingsInput } from "../domain/settings.js";
 import { FaultRules } from "../faults/rules.js";
 import { Inbox } from "../mail/inbox.js";
@@ -161,6 +162,7 @@ export class Environment {
    * is touched, so a refused import changes nothing.
    */
   importState(state: ReturnType<Environment["exportState"]>): void {
+    if (!isMockTime(state.clock.now)) throw new ClockRangeError("set", state.clock.now);
     const random = new SeededRandom(state.seed);
     const faults = new FaultRules(random, this.id, () => this.#settings.faultLimit);
     faults.restore(state.faults, state.settings.faultLimit);
