@@ -57,6 +57,9 @@ describe("scalekit-mock CLI", () => {
     const unknown = await runCli(["--config", tempFile("unknown.json", JSON.stringify({ prot: 1 }))]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("prot");
+    const proto = await runCli(["--config", tempFile("proto.json", '{"settings": {"__proto__": {"otpLength": 4}}}')]);
+    expect(proto.code).toBe(2);
+    expect(proto.stderr).toContain("__proto__");
   });
 
   it("prints url and credentials when ready, serves, and exits 0 on SIGTERM and SIGINT", async () => {

@@ -229,6 +229,52 @@ describe("clock", () => {
   });
 });
 
+describe("the clock's range", () => {
+  it("refuses a change past year 9999 or before 1970 with a 400 naming the field, and changes nothing", async () => {
+    for (const body of [
+      { advance: "99999999999d" },
+      { advance: 1e300 },
+      { advance: "-30000d" },
+      { set: 8_639_999_999_000_000 },
+      { set: "+010000-01-01T00:00:00.000Z" },
+      { set: -1 },
+      { freeze: true, advance: "99999999999d" },
+    ]) {
+      const refused = await control("POST", "/clock", body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      const { error } = controlErrorBody.parse(refused.json);
+      expect(error.message, JSON.stringify(body)).toContain("9999-12-31T23:59:59.999Z");
+      expect(error.details[0], JSON.stringify(body)).toMatchObject({ field: "advance" in body ? "advance" : "set" });
+      const clock = (await control("GET", "/clock")).json;
+      expect(clock.frozen, JSON.stringify(body)).toBe(false);
+      expect(Math.abs(clock.offset_ms)).toBeLessThan(1_000);
+    }
+    for (const path of ["/emails", "/snapshot", "/requests"]) expect((await control("GET", path)).status, path).toBe(200);
+    expect(() => mock.clock.advance("99999999999d")).toThrow(/outside 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z/);
+    expect(() => mock.clock.set(8_639_999_999_000_000)).toThrow(/the clock did not change/);
+    expect(mock.clock.now().getFullYear()).toBe(new Date().getFullYear());
+  });
+
+  it("refuses a send whose expiry would pass the end of year 9999 with a 400, and keeps the inbox readable", async () => {
+    expect((await control("POST", "/clock", { set: "9999-12-31T23:59:00Z", freeze: true })).status).toBe(200);
+    // A token from now has expired by then.
+    const late = await restSession(mock);
+    const refused = await late.send({ email: "late@example.com" });
+    expect(refused.status).toBe(400);
+    expect(refused.body.details[0]).toMatchObject({ error_code: "MOCK_TIME_OUT_OF_RANGE" });
+    expect(refused.body.message).toContain("Set the mock clock earlier or ask for a shorter expires_in");
+    const sent = await late.send({ email: "late@example.com", expires_in: 30 });
+    expect(sent.status).toBe(200);
+    expect((await late.resend({ auth_request_id: sent.body.auth_request_id })).status).toBe(200);
+    await client.clock.advance("45s");
+    expect((await late.resend({ auth_request_id: sent.body.auth_request_id })).body.details[0]).toMatchObject({ error_code: "MOCK_TIME_OUT_OF_RANGE" });
+    const request = (await control("GET", `/auth-requests/${sent.body.auth_request_id}`)).json;
+    expect(request).toMatchObject({ status: "expired", expires_at: "9999-12-31T23:59:30.000Z" });
+    expect((await control("DELETE", "/clock")).status).toBe(200);
+    for (const path of ["/emails", "/emails/latest", "/auth-requests", "/snapshot"]) expect((await control("GET", path)).status, path).toBe(200);
+  });
+});
+
 describe("errors of the control API", () => {
   it("answers an unknown route with a JSON 404", async () => {
     const result = await control("GET", "/nope");

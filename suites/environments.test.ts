@@ -50,6 +50,38 @@ describe("environments", () => {
     expect((await control("DELETE", "/environments/default")).status).toBe(400);
   });
 
+  it("refuses ids a URL would not carry as written, over HTTP and in-process, and leaves the default environment alone", async () => {
+    await (await restSession(mock)).send({ email: "keep@example.com" });
+    const before = (await control("GET", "/environments")).body;
+    for (const id of [".", "..", "%2e%2e", ".hidden", "a/b", "../default", "has space", "café", "x".repeat(65), ""]) {
+      const refused = await control("POST", "/environments", { id });
+      expect(refused.status, id).toBe(400);
+      expect(controlErrorBody.parse(refused.body).error.message, id).toContain("starting with a letter or digit");
+      expect(() => mock.environment({ id }), id).toThrow(/starting with a letter or digit/);
+    }
+    expect((await control("GET", "/environments")).body).toEqual(before);
+    expect(mock.inbox.list({ to: "keep@example.com" })).toHaveLength(1);
+    expect((await control("POST", "/environments", { id: "v1.2_ok-id" })).status).toBe(201);
+    mock.deleteEnvironment("v1.2_ok-id");
+    mock.reset();
+  });
+
+  it("refuses settings it does not know, \"__proto__\" included, over HTTP and in-process, creating nothing", async () => {
+    const post = (text: string) =>
+      fetch(`${mock.url}/_mock/v1/environments`, { method: "POST", headers: { "content-type": "application/json" }, body: text }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as any,
+      }));
+    for (const settings of ['{"__proto__": {"otpLength": 4}}', '{"otpLength": 8, "__proto__": {}}', '{"colour": "red"}']) {
+      const refused = await post(`{"id": "odd-settings", "settings": ${settings}}`);
+      expect(refused.status, settings).toBe(400);
+      expect(controlErrorBody.parse(refused.body).error.message, settings).toMatch(/__proto__|colour/);
+      expect(() => mock.environment({ id: "odd-settings", settings: JSON.parse(settings) }), settings).toThrow(/__proto__|colour/);
+    }
+    expect((await control("GET", "/environments/odd-settings")).status).toBe(404);
+    await expect(createMockScalekit({ settings: JSON.parse('{"__proto__": {"otpLength": 4}}') })).rejects.toThrow(/__proto__/);
+  });
+
   it("binds tokens to their environment: another environment's auth requests are not found", async () => {
     const a = mock.environment();
     const b = mock.environment();

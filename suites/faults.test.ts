@@ -7,7 +7,7 @@ import {
 } from "@scalekit-sdk/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { controlErrorBody, gatewayErrorBody } from "../contracts/schemas/scalekit.js";
-import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
+import { createMockScalekit, type FaultRuleInput, type MockScalekit } from "../mock-server/src/index.js";
 import { fetchToken, restSession, type RestSession } from "./support/rest.js";
 
 let mock: MockScalekit;
@@ -179,6 +179,30 @@ describe("managing rules", () => {
     expect(await fetch(`${mock.url}/_mock/v1/faults`, { method: "DELETE" }).then((r) => r.json())).toEqual({ deleted: 2 });
     expect((await addFault({ operation: "send", delayMs: 1, id: "dup" })).status).toBe(201);
     expect((await addFault({ operation: "send", delayMs: 1, id: "dup" })).status).toBe(409);
+  });
+
+  it("holds at most faultLimit rules: past it a batch answers 400 and adds nothing, over HTTP and in-process", async () => {
+    const rule = { operation: "send", delayMs: 1 };
+    const tooMany = await addFault(Array.from({ length: 1_001 }, () => rule));
+    expect(tooMany.status).toBe(400);
+    expect(controlErrorBody.parse(tooMany.body).error).toMatchObject({ code: "LIMIT", message: expect.stringContaining("at most 1000 fault rules (setting faultLimit)") });
+    expect((await listFaults()).faults).toEqual([]);
+    mock.settings.update({ faultLimit: 3 });
+    expect((await addFault([rule, rule])).status).toBe(201);
+    expect((await addFault([rule, rule])).status).toBe(400);
+    expect(() => mock.faults.add(rule as FaultRuleInput)).not.toThrow();
+    expect(() => mock.faults.add(rule as FaultRuleInput)).toThrow(/at most 3 fault rules/);
+    expect((await listFaults()).faults.map((f) => f.id)).toEqual(["f_1", "f_2", "f_3"]);
+  });
+
+  it("refuses rule ids a URL would not carry as written, over HTTP and in-process", async () => {
+    for (const id of [".", "..", "%2e%2e", "a/b", "has space", "ünï", "-flag"]) {
+      const refused = await addFault({ id, operation: "send", delayMs: 1 });
+      expect(refused.status, id).toBe(400);
+      expect(controlErrorBody.parse(refused.body).error.message, id).toContain("starting with a letter or digit");
+      expect(() => mock.faults.add({ id, operation: "send", delayMs: 1 }), id).toThrow(/starting with a letter or digit/);
+    }
+    expect((await listFaults()).faults).toEqual([]);
   });
 
   it.each([

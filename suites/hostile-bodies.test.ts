@@ -173,7 +173,7 @@ describe("control API values past the dates the clock can show", () => {
     const before = await fetch(`${mock.url}/_mock/v1/clock`).then((r) => r.json());
     const result = await control("POST", "/clock", JSON.stringify(change));
     expect(result.status, result.text).toBe(400);
-    expect(controlErrorBody.parse(result.body).error.message).toContain("0000-01-01 to 9999-12-31");
+    expect(controlErrorBody.parse(result.body).error.message).toContain("1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z");
     const after = await fetch(`${mock.url}/_mock/v1/clock`).then((r) => r.json());
     expect(after.frozen).toBe(before.frozen);
     expect(Math.abs(after.offset_ms - before.offset_ms)).toBeLessThan(1_000);

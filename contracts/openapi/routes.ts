@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { chosenId } from "../../mock-server/src/domain/ids.js";
 import { clockChange, emailListQuery, latestEmailQuery, otpQuery } from "../schemas/control.js";
 import * as views from "../schemas/control-views.js";
 import { faultRuleInput } from "../schemas/faults.js";
@@ -130,7 +131,7 @@ export const controlRoutes: RouteDoc[] = [
     method: "post",
     path: `${C}/environments`,
     summary: "Create an isolated environment",
-    body: z.object({ id: z.string().optional(), client_id: z.string().optional(), client_secret: z.string().optional(), seed: z.string().optional(), settings: views.settingsPatch.optional() }).strict(),
+    body: z.object({ id: chosenId.optional(), client_id: z.string().optional(), client_secret: z.string().optional(), seed: z.string().optional(), settings: views.settingsPatch.optional() }).strict(),
     responses: { 201: { description: "the environment, with its secret", schema: views.environment }, 400: controlError, 409: controlError },
   },
   { method: "get", path: `${C}/environments/{id}`, summary: "One environment", responses: { 200: { description: "the environment", schema: views.environment }, 404: controlError } },

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseDuration } from "../../mock-server/src/domain/duration.js";
 import { describeValue } from "../../mock-server/src/domain/preview.js";
+import { isMockTime, MOCK_TIME_RANGE } from "../../mock-server/src/domain/mock-time.js";
 
 /** Longest a long-poll may wait. */
 export const MAX_WAIT_MS = 120_000;
@@ -40,12 +41,16 @@ export const otpQuery = z.object({
   wait: waitParam.default(0),
 });
 
-/** An instant: ISO 8601 text or epoch milliseconds. Output: epoch ms. */
+/** An instant on the mock clock: ISO 8601 text or epoch milliseconds. Output: epoch ms. */
 const INSTANT_HINT = "expected an ISO 8601 time or epoch milliseconds";
 const instant = z.union([z.number().int(), z.string()], { error: (issue) => `${INSTANT_HINT}, got ${describeValue(issue.input)}` }).transform((value, ctx) => {
   const ms = typeof value === "number" ? value : Date.parse(value);
   if (!Number.isFinite(ms)) {
     ctx.addIssue({ code: "custom", message: `${INSTANT_HINT}, got ${describeValue(value)}` });
+    return z.NEVER;
+  }
+  if (!isMockTime(ms)) {
+    ctx.addIssue({ code: "custom", message: `expected a time from ${MOCK_TIME_RANGE}, got ${describeValue(value)}` });
     return z.NEVER;
   }
   return ms;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { chosenId } from "../../mock-server/src/domain/ids.js";
 import { GRPC_CODES, type GrpcCodeName } from "../../mock-server/src/domain/errors.js";
 import { describeValue } from "../../mock-server/src/domain/preview.js";
 
@@ -40,10 +41,7 @@ const errorObject = z
 
 export const faultRuleInput = z
   .object({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, "1–64 letters, digits, '_', '.' or '-'")
-      .optional(),
+    id: chosenId.optional(),
     operation: z.enum(FAULT_OPERATIONS),
     match: z
       .object({

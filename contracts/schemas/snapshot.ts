@@ -1,18 +1,36 @@
 import { z } from "zod";
-import { CLOCK_RANGE } from "../../mock-server/src/clock.js";
+import { MOCK_TIME_MAX, MOCK_TIME_MIN, MOCK_TIME_RANGE } from "../../mock-server/src/domain/mock-time.js";
+import { ownRecord } from "../../mock-server/src/domain/own-record.js";
 import { settingsSchema } from "../../mock-server/src/domain/settings.js";
-import { templateVariables } from "../../mock-server/src/domain/validation.js";
+import { isEmailAddress, LIMITS, templateVariables } from "../../mock-server/src/domain/validation.js";
 import { faultRuleInput } from "./faults.js";
+import { checkSnapshot } from "./snapshot-consistency.js";
 
 /** The versioned snapshot of one environment (`GET|PUT /_mock/v1/snapshot`). */
 
 export const SNAPSHOT_FORMAT = "scalekit-mock/snapshot";
 export const SNAPSHOT_VERSION = 1;
 
-/** Any instant a Date can hold (an expiry may lie beyond the clock's range). */
-const epochMs = z.number().int().nonnegative().max(8.64e15);
+/** Every instant the mock stores lies in the mock time range. */
+const epochMs = z
+  .number()
+  .int()
+  .min(MOCK_TIME_MIN, `expected epoch ms from ${MOCK_TIME_RANGE}`)
+  .max(MOCK_TIME_MAX, `expected epoch ms from ${MOCK_TIME_RANGE}`);
 const template = z.enum(["SIGNIN", "SIGNUP"]);
 const passwordlessType = z.enum(["OTP", "LINK", "LINK_OTP"]);
+
+// Strings that end up in URLs, email headers and response headers (`.eml`, content-disposition)
+// must be what the mock itself would have made: nothing to escape, no CR or LF.
+const issuedId = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "expected 1–200 letters, digits, '_' or '-', as the mock issues ids");
+const linkToken = z
+  .string()
+  .regex(new RegExp(`^[A-Za-z0-9_-]{1,${LIMITS.linkTokenMaxLength}}$`), `expected 1–${LIMITS.linkTokenMaxLength} letters, digits, '_' or '-', as the mock issues link tokens`);
+const emailAddress = z.string().refine(isEmailAddress, "expected an email address a send would accept (it goes into the email's To header)");
+const headerText = z.string().regex(/^[^\x00-\x1f\x7f]*$/, "expected no control characters such as CR or LF: it goes into an email header");
+const addressKey = z
+  .string()
+  .refine((key) => isEmailAddress(key) && key === key.toLowerCase(), "expected a lower-cased email address, as the mock counts sends by");
 
 /**
  * An object of strings whose keys all survive, `__proto__` included: z.record
@@ -26,15 +44,16 @@ const stringMap = z
   .transform((value) => templateVariables(Object.entries(value)))
   .meta({ type: "object", additionalProperties: { type: "string" } });
 
+// Keys in the order the mock writes them, so an export imported and exported again reads the same byte for byte.
 const credentials = z
-  .object({ code: z.string().optional(), linkToken: z.string().optional(), generation: z.number().int().nonnegative() })
+  .object({ generation: z.number().int().nonnegative(), code: z.string().optional(), linkToken: linkToken.optional() })
   .strict();
 
 export const authRequestSnapshot = z
   .object({
-    id: z.string().min(1).max(200),
+    id: issuedId,
     environmentId: z.string(),
-    email: z.string().min(1).max(320),
+    email: emailAddress,
     state: z.string().optional(),
     template,
     passwordlessType,
@@ -48,29 +67,29 @@ export const authRequestSnapshot = z
     maxAttempts: z.number().int().positive(),
     resends: z.number().int().nonnegative(),
     status: z.enum(["pending", "verified", "locked"]),
-    verifiedAt: epochMs.optional(),
     credentials,
-    retiredLinkTokens: z.array(z.string()),
+    retiredLinkTokens: z.array(linkToken),
+    verifiedAt: epochMs.optional(),
   })
   .strict();
 
 export const emailSnapshot = z
   .object({
-    id: z.string().min(1),
     seq: z.number().int().positive(),
+    id: issuedId,
     environmentId: z.string(),
-    authRequestId: z.string(),
+    authRequestId: issuedId,
     kind: z.enum(["send", "resend"]),
-    from: z.string(),
-    to: z.string(),
-    subject: z.string(),
+    from: headerText,
+    to: emailAddress,
     date: epochMs,
     template,
     otp: z.string().optional(),
     link: z.string().optional(),
-    linkToken: z.string().optional(),
+    linkToken: linkToken.optional(),
     generation: z.number().int().nonnegative(),
     expiresAt: epochMs,
+    subject: headerText,
     html: z.string(),
     text: z.string(),
   })
@@ -99,14 +118,15 @@ export const snapshotSchema = z
       .object({
         seed: z.string().min(1),
         settings: settingsSchema,
-        clock: z.object({ now: epochMs.max(CLOCK_RANGE.max), frozen: z.boolean() }).strict(),
-        sendsPerAddress: z.record(z.string(), z.number().int().positive()),
+        clock: z.object({ now: epochMs, frozen: z.boolean() }).strict(),
+        sendsPerAddress: ownRecord(addressKey, z.number().int().positive()),
         authRequests: z.array(authRequestSnapshot),
         inbox: z.object({ emails: z.array(emailSnapshot), nextSeq: z.number().int().positive() }).strict(),
         faults: z.array(faultSnapshot),
       })
       .strict(),
   })
-  .strict();
+  .strict()
+  .superRefine(checkSnapshot);
 
 export type Snapshot = z.output<typeof snapshotSchema>;

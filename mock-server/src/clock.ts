@@ -1,3 +1,5 @@
+import { describeInstant, isMockTime, MOCK_TIME_MAX, MOCK_TIME_RANGE } from "./domain/mock-time.js";
+
 /** Reads the time, in epoch milliseconds. Domain code gets one of these. */
 export interface Clock {
   now(): number;
@@ -11,19 +13,28 @@ export interface ClockState {
   frozen: boolean;
 }
 
-/**
- * The instants the mock clock may show: years 0000 to 9999 (UTC). Every one
- * prints as ISO 8601, and an expiry up to a uint32 of seconds later is still
- * a valid Date; a clock moved beyond would make every time it reads fail.
- */
-export const CLOCK_RANGE = { min: Date.parse("0000-01-01T00:00:00.000Z"), max: Date.parse("9999-12-31T23:59:59.999Z") } as const;
+/** One change of the clock, applied whole: freeze or unfreeze, then set or advance. */
+export interface ClockChange {
+  /** Ms to move by; may be negative. */
+  advance?: number | undefined;
+  /** The instant to show, epoch ms. */
+  set?: number | undefined;
+  freeze?: boolean | undefined;
+}
 
-/** A move that would take the clock outside `CLOCK_RANGE`. */
-export class ClockRangeError extends RangeError {}
+/** A change that would move the clock outside MOCK_TIME_MIN..MOCK_TIME_MAX; the clock is left as it was. */
+export class ClockRangeError extends RangeError {
+  constructor(readonly field: "advance" | "set", target: number) {
+    super(`${field} would put the mock clock at ${describeInstant(target)}, outside ${MOCK_TIME_RANGE}; the clock did not change`);
+    this.name = "ClockRangeError";
+  }
+}
 
 /**
  * Real time plus an offset, or a frozen instant. Tests move it with
- * `advance`, `set` and `freeze` instead of sleeping.
+ * `advance`, `set` and `freeze` instead of sleeping. It never shows a time
+ * outside the mock time range: a change that would is refused whole, and a
+ * running clock that reaches the end stands there.
  */
 export class MockClock implements Clock {
   readonly #wallTime: () => number;
@@ -36,42 +47,44 @@ export class MockClock implements Clock {
   }
 
   now(): number {
-    return this.#frozenAt ?? this.#wallTime() + this.#offsetMs;
+    return this.#read(this.#wallTime());
   }
 
-  /** Throws ClockRangeError unless the clock may show `instant`; callers check before changing anything. */
-  static check(instant: number): void {
-    if (!(instant >= CLOCK_RANGE.min && instant <= CLOCK_RANGE.max)) {
-      const shown = Number.isFinite(instant) && Math.abs(instant) <= 8.64e15 ? new Date(instant).toISOString() : `${instant} ms since 1970`;
-      throw new ClockRangeError(`the mock clock runs from 0000-01-01 to 9999-12-31 (UTC); it cannot show ${shown}`);
+  #read(wall: number): number {
+    return this.#frozenAt ?? Math.min(wall + this.#offsetMs, MOCK_TIME_MAX);
+  }
+
+  /**
+   * Checks where the change would leave the clock before changing anything,
+   * so a refused change (ClockRangeError) leaves it frozen or running as it was.
+   */
+  apply(change: ClockChange): ClockState {
+    const wall = this.#wallTime();
+    const target = (change.set ?? this.#read(wall)) + (change.advance ?? 0);
+    if (!isMockTime(target)) throw new ClockRangeError(change.advance !== undefined ? "advance" : "set", target);
+    if (change.freeze ?? this.#frozenAt !== undefined) {
+      this.#frozenAt = target;
+    } else {
+      this.#frozenAt = undefined;
+      this.#offsetMs = target - wall;
     }
+    return this.#changed();
   }
 
   advance(ms: number): ClockState {
-    MockClock.check(this.now() + ms);
-    if (this.#frozenAt !== undefined) this.#frozenAt += ms;
-    else this.#offsetMs += ms;
-    return this.#changed();
+    return this.apply({ advance: ms });
   }
 
   set(epochMs: number): ClockState {
-    MockClock.check(epochMs);
-    if (this.#frozenAt !== undefined) this.#frozenAt = epochMs;
-    else this.#offsetMs = epochMs - this.#wallTime();
-    return this.#changed();
+    return this.apply({ set: epochMs });
   }
 
   freeze(): ClockState {
-    this.#frozenAt ??= this.now();
-    return this.#changed();
+    return this.apply({ freeze: true });
   }
 
   unfreeze(): ClockState {
-    if (this.#frozenAt !== undefined) {
-      this.#offsetMs = this.#frozenAt - this.#wallTime();
-      this.#frozenAt = undefined;
-    }
-    return this.#changed();
+    return this.apply({ freeze: false });
   }
 
   /** Back to real time, not frozen. */
@@ -85,7 +98,7 @@ export class MockClock implements Clock {
     // One reading of the wall clock: two could straddle a millisecond and report an advance of
     // 10 minutes as 9m 59.999s.
     const wall = this.#wallTime();
-    const now = this.#frozenAt ?? wall + this.#offsetMs;
+    const now = this.#read(wall);
     return { now, offsetMs: now - wall, frozen: this.#frozenAt !== undefined };
   }
 

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { DEFAULT_CLIENT_ID, DEFAULT_SEED } from "./credentials.js";
 import { parseDuration } from "./domain/duration.js";
+import { ownRecord } from "./domain/own-record.js";
 import { PASSWORDLESS_TYPES, settingsSchema } from "./domain/settings.js";
 
 export const DEFAULT_PORT = 8787;
@@ -48,7 +49,7 @@ export const serverOptionsSchema = z
     /** Derived from the seed when not given. */
     clientSecret: z.string().min(8).max(500).optional(),
     /** Initial settings of the default environment (see `GET /_mock/v1/settings`). */
-    settings: z.record(z.string(), z.unknown()).default({}),
+    settings: ownRecord(z.string(), z.unknown()).default({}),
     /** When set, the control API (except /health) requires `Authorization: Bearer <adminToken>`. */
     adminToken: z.string().min(16, "use at least 16 characters").max(500).optional(),
     /**

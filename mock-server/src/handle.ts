@@ -4,6 +4,7 @@ import { snapshotSchema, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from
 import { parseDuration } from "./domain/duration.js";
 import type { Settings, SettingsInput } from "./domain/settings.js";
 import type { FaultRule } from "./faults/rules.js";
+import { invalidInput } from "./http/errors.js";
 import type { CapturedEmail } from "./mail/email.js";
 import type { EmailFilter } from "./mail/inbox.js";
 import { waitForUsableCredentials, type UsableCredentials } from "./services/credential-lookup.js";
@@ -174,7 +175,9 @@ export function environmentHandle(env: Environment, tokens: TokenService, shutdo
         state: env.exportState(),
       }),
     restore: (snapshot) => {
-      env.importState(snapshotSchema.parse(snapshot).state);
+      const parsed = snapshotSchema.safeParse(snapshot);
+      if (!parsed.success) throw new TypeError(`${invalidInput("snapshot", parsed.error).message}; nothing was restored`, { cause: parsed.error });
+      env.importState(parsed.data.state);
       tokens.forgetIssued(env);
     },
     reset: () => {

@@ -1,4 +1,5 @@
 import { ERROR_CODES, ScalekitError } from "./errors.js";
+import { describeInstant, MOCK_TIME_MAX } from "./mock-time.js";
 import { randomDigits, randomUrlSafe, randomUuid, type RandomSource } from "./random.js";
 import type { PasswordlessType, Settings } from "./settings.js";
 import { needsCode, needsLink, type ValidSend } from "./validation.js";
@@ -80,6 +81,24 @@ export function issueCredentials(
   };
 }
 
+/**
+ * When an auth request made at `now` for `expiresIn` seconds expires. Refused
+ * when that is past the end of mock time: the mock never stores an instant it
+ * could not write (a clock set near year 9999 plus a long expires_in).
+ */
+export function expiryOf(now: number, expiresIn: number): number {
+  const expiresAt = now + expiresIn * 1000;
+  if (!(expiresAt <= MOCK_TIME_MAX)) {
+    throw new ScalekitError(
+      "FailedPrecondition",
+      ERROR_CODES.mockTimeOutOfRange,
+      `the auth request would expire at ${describeInstant(expiresAt)} (mock clock ${describeInstant(now)} plus ${expiresIn}s), after the end of mock time, ${describeInstant(MOCK_TIME_MAX)}. Set the mock clock earlier or ask for a shorter expires_in`,
+      { field: "expires_in" },
+    );
+  }
+  return expiresAt;
+}
+
 /** Opens the auth request of a validated send, issuing its first credentials. */
 export function openAuthRequest(ctx: RequestContext, send: ValidSend, sendIndex: number): AuthRequest {
   const type = ctx.settings.passwordlessType;
@@ -95,7 +114,7 @@ export function openAuthRequest(ctx: RequestContext, send: ValidSend, sendIndex:
     templateVariables: send.templateVariables,
     expiresIn: send.expiresIn,
     createdAt: ctx.now,
-    expiresAt: ctx.now + send.expiresIn * 1000,
+    expiresAt: expiryOf(ctx.now, send.expiresIn),
     sendIndex,
     attempts: 0,
     maxAttempts: ctx.settings.maxAttempts,
@@ -270,8 +289,9 @@ export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): Au
       `auth request "${request.id}" was already resent ${request.resends} times (limit ${ctx.settings.maxResends}); send a new email`,
     );
   }
+  const expiresAt = expiryOf(ctx.now, request.expiresIn);
   request.resends += 1;
-  request.expiresAt = ctx.now + request.expiresIn * 1000;
+  request.expiresAt = expiresAt;
   if (ctx.settings.newCredentialsOnResend) {
     const old = request.credentials;
     if (old.linkToken !== undefined) request.retiredLinkTokens = [...request.retiredLinkTokens, old.linkToken];

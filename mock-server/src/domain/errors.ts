@@ -68,6 +68,7 @@ export const ERROR_CODES = {
   unauthenticated: "UNAUTHENTICATED",
   tokenExpired: "TOKEN_EXPIRED",
   tokenNotYetValid: "TOKEN_NOT_YET_VALID",
+  mockTimeOutOfRange: "MOCK_TIME_OUT_OF_RANGE",
   notFound: "NOT_FOUND",
   internal: "INTERNAL",
 } as const;

@@ -17,6 +17,7 @@ describe("settings", () => {
       journalLimit: 1_000,
       emailLimit: 10_000,
       authRequestLimit: 10_000,
+      faultLimit: 1_000,
     });
   });
 

@@ -53,6 +53,8 @@ export const settingsFields = z
     emailLimit: z.number().int().min(1).max(1_000_000).default(10_000),
     /** Auth requests kept; the oldest go first (their codes and links stop working). */
     authRequestLimit: z.number().int().min(1).max(1_000_000).default(10_000),
+    /** Fault rules an environment holds at once; adding past it is refused (each call tries them in turn). */
+    faultLimit: z.number().int().min(1).max(100_000).default(1_000),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { faultRuleInput, type FaultRuleInput } from "../../../contracts/schemas/faults.js";
 import { SeededRandom } from "../random.js";
-import { FaultRules, globMatches, grpcCodeOfHttp } from "./rules.js";
+import { FaultRuleError, FaultRules, globMatches, grpcCodeOfHttp } from "./rules.js";
 
 const rules = (seed = "s") => new FaultRules(new SeededRandom(seed), "env");
 const add = (set: FaultRules, input: FaultRuleInput) => set.add(faultRuleInput.parse(input));
@@ -64,6 +64,47 @@ describe("fault rules", () => {
     expect(() => add(set, { operation: "send", delayMs: 1, id: "f_2" })).toThrow(/already exists/);
     expect(set.remove("f_1")).toBe(true);
     expect(set.clear()).toBe(1);
+  });
+
+  it("adds a batch whole or not at all: a taken id or a repeated one adds nothing", () => {
+    const set = rules();
+    add(set, { operation: "send", delayMs: 1, id: "taken" });
+    const spec = (id?: string) => faultRuleInput.parse({ operation: "send", delayMs: 1, ...(id !== undefined && { id }) });
+    expect(() => set.addAll([spec(), spec("taken")])).toThrow(FaultRuleError);
+    expect(() => set.addAll([spec("twice"), spec(), spec("twice")])).toThrow(/"twice" already exists/);
+    expect(set.list().map((r) => r.id)).toEqual(["taken"]);
+    // Fresh ids step around the ids the batch chooses.
+    expect(set.addAll([spec(), spec("f_1")]).map((r) => r.id)).toEqual(["f_2", "f_1"]);
+  });
+
+  it("holds at most `limit` rules: a batch that would pass it adds nothing", () => {
+    let limit = 3;
+    const set = new FaultRules(new SeededRandom("s"), "env", () => limit);
+    const spec = faultRuleInput.parse({ operation: "send", delayMs: 1 });
+    set.addAll([spec, spec]);
+    const refused = (() => {
+      try {
+        set.addAll([spec, spec]);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(FaultRuleError);
+    expect(refused).toMatchObject({ reason: "limit", message: expect.stringContaining("faultLimit") });
+    expect(set.size).toBe(2);
+    set.add(spec);
+    expect(() => set.add(spec)).toThrow(/at most 3 fault rules/);
+    limit = 4;
+    expect(set.add(spec).id).toBe("f_4");
+  });
+
+  it("tries rules in the order they were added, also after some are removed", () => {
+    const set = rules();
+    for (const id of ["a", "b", "c"]) add(set, { operation: "send", error: "Internal", id });
+    set.remove("a");
+    add(set, { operation: "send", error: "Internal", id: "a" });
+    expect(set.list().map((r) => r.id)).toEqual(["b", "c", "a"]);
+    expect(set.evaluate(send())?.id).toBe("b");
   });
 });
 

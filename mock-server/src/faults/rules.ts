@@ -1,4 +1,5 @@
 import type { FaultRuleSpec } from "../../../contracts/schemas/faults.js";
+import { chosenIdProblem } from "../domain/ids.js";
 import { HTTP_STATUS, type GrpcCodeName } from "../domain/errors.js";
 import type { RandomSource } from "../domain/random.js";
 import type { Operation, Transport } from "../state/journal.js";
@@ -79,6 +80,25 @@ function actionOf(spec: FaultRuleSpec, id: string): FaultAction {
   return { kind: "delay" };
 }
 
+function compile(spec: FaultRuleSpec, id: string): FaultRule {
+  const { id: _given, ...rest } = spec;
+  return {
+    id,
+    operation: spec.operation,
+    match: { ...spec.match },
+    ...(spec.match?.email !== undefined && { emailPattern: globPattern(spec.match.email) }),
+    action: actionOf(spec, id),
+    delayMs: spec.mail === undefined ? (spec.delayMs ?? 0) : 0,
+    ...(spec.times !== undefined && { times: spec.times }),
+    after: spec.after,
+    probability: spec.probability,
+    matches: 0,
+    hits: 0,
+    // The id first, whether given or made up: listings and snapshots read the same either way.
+    spec: { id, ...rest },
+  };
+}
+
 /** A glob as a regular expression: `*` any run of characters, `?` one; case-insensitive. */
 export function globPattern(glob: string): RegExp {
   const source = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
@@ -89,75 +109,104 @@ export function globMatches(glob: string, value: string): boolean {
   return globPattern(glob).test(value);
 }
 
+/** Why rules were not added: an id invalid or taken, or the environment's `faultLimit` reached. */
+export class FaultRuleError extends Error {
+  constructor(
+    readonly reason: "conflict" | "invalid" | "limit",
+    message: string,
+  ) {
+    super(message);
+    this.name = "FaultRuleError";
+  }
+}
+
 /**
  * The fault rules of one environment, tried in the order they were added;
  * the first that acts wins. Probability draws come from the seed, so the
  * same seed and calls give the same hits.
  */
 export class FaultRules {
-  #rules: FaultRule[] = [];
+  /** By id; a Map keeps insertion order, which is the order rules are tried in. */
+  #rules = new Map<string, FaultRule>();
   #nextId = 1;
   readonly #random: RandomSource;
   readonly #scope: string;
+  /** Most rules held at once; read on every add so a settings change applies at once. */
+  readonly #limit: () => number;
   #draws = new Map<string, number>();
 
-  constructor(random: RandomSource, scope: string) {
+  constructor(random: RandomSource, scope: string, limit: () => number = () => Number.POSITIVE_INFINITY) {
     this.#random = random;
     this.#scope = scope;
+    this.#limit = limit;
   }
 
-  /** Throws when the id is taken. */
+  /** Throws FaultRuleError when the id is taken or the limit reached. */
   add(spec: FaultRuleSpec): FaultRule {
-    const id = spec.id ?? this.#freshId();
-    if (this.#rules.some((r) => r.id === id)) throw new RangeError(`a fault rule with id "${id}" already exists`);
-    const rule: FaultRule = {
-      id,
-      operation: spec.operation,
-      match: { ...spec.match },
-      ...(spec.match?.email !== undefined && { emailPattern: globPattern(spec.match.email) }),
-      action: actionOf(spec, id),
-      delayMs: spec.mail === undefined ? (spec.delayMs ?? 0) : 0,
-      ...(spec.times !== undefined && { times: spec.times }),
-      after: spec.after,
-      probability: spec.probability,
-      matches: 0,
-      hits: 0,
-      spec: { ...spec, id },
-    };
-    this.#rules.push(rule);
-    return rule;
+    return this.addAll([spec])[0]!;
   }
 
-  /** Re-adds a rule from a snapshot with its counters. */
-  restore(spec: FaultRuleSpec, matches: number, hits: number): FaultRule {
-    const rule = this.add(spec);
-    rule.matches = matches;
-    rule.hits = hits;
-    const numbered = /^f_(\d+)$/.exec(rule.id);
-    if (numbered) this.#nextId = Math.max(this.#nextId, Number(numbered[1]) + 1);
-    return rule;
+  /**
+   * Adds every rule or none: ids and the limit are checked for the whole
+   * batch first. Rules without an id get the next free `f_<n>`.
+   */
+  addAll(specs: readonly FaultRuleSpec[]): FaultRule[] {
+    return this.#addAll(specs, this.#limit());
   }
 
-  #freshId(): string {
-    for (;;) {
-      const id = `f_${this.#nextId++}`;
-      if (!this.#rules.some((r) => r.id === id)) return id;
+  #addAll(specs: readonly FaultRuleSpec[], limit: number): FaultRule[] {
+    if (this.#rules.size + specs.length > limit) {
+      throw new FaultRuleError(
+        "limit",
+        `an environment holds at most ${limit} fault rules (setting faultLimit); it has ${this.#rules.size}, and ${specs.length} more would pass it. Delete some first, or raise faultLimit`,
+      );
+    }
+    const chosen = new Set<string>();
+    for (const spec of specs) {
+      if (spec.id === undefined) continue;
+      const invalid = chosenIdProblem("fault rule", spec.id);
+      if (invalid !== undefined) throw new FaultRuleError("invalid", invalid);
+      if (this.#rules.has(spec.id) || chosen.has(spec.id)) throw new FaultRuleError("conflict", `a fault rule with id "${spec.id}" already exists`);
+      chosen.add(spec.id);
+    }
+    const rules = specs.map((spec) => compile(spec, spec.id ?? this.#freshId(chosen)));
+    for (const rule of rules) this.#rules.set(rule.id, rule);
+    return rules;
+  }
+
+  /** Re-adds rules from a snapshot with their counters, all or none, under the snapshot's own limit. */
+  restore(rules: readonly (FaultRuleSpec & { matches: number; hits: number })[], limit: number): void {
+    const added = this.#addAll(rules.map(({ matches: _m, hits: _h, ...spec }) => spec), limit);
+    for (const [i, rule] of added.entries()) {
+      rule.matches = rules[i]!.matches;
+      rule.hits = rules[i]!.hits;
+      const numbered = /^f_(\d+)$/.exec(rule.id);
+      if (numbered) this.#nextId = Math.max(this.#nextId, Number(numbered[1]) + 1);
     }
   }
 
+  #freshId(taken: ReadonlySet<string>): string {
+    for (;;) {
+      const id = `f_${this.#nextId++}`;
+      if (!this.#rules.has(id) && !taken.has(id)) return id;
+    }
+  }
+
+  get size(): number {
+    return this.#rules.size;
+  }
+
   list(): FaultRule[] {
-    return [...this.#rules];
+    return [...this.#rules.values()];
   }
 
   remove(id: string): boolean {
-    const before = this.#rules.length;
-    this.#rules = this.#rules.filter((r) => r.id !== id);
-    return this.#rules.length < before;
+    return this.#rules.delete(id);
   }
 
   clear(): number {
-    const count = this.#rules.length;
-    this.#rules = [];
+    const count = this.#rules.size;
+    this.#rules.clear();
     this.#nextId = 1;
     this.#draws.clear();
     return count;
@@ -165,7 +214,7 @@ export class FaultRules {
 
   /** The rule that acts on this call, if any; counts matches and hits. */
   evaluate(call: CallFacts): FaultRule | undefined {
-    for (const rule of this.#rules) {
+    for (const rule of this.#rules.values()) {
       if (rule.times !== undefined && rule.hits >= rule.times) continue;
       if (rule.operation !== "*" && rule.operation !== call.operation) continue;
       if (rule.match.transport !== undefined && rule.match.transport !== call.transport) continue;

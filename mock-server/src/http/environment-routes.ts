@@ -1,6 +1,8 @@
 import { Hono, type Context } from "hono";
 import { z, ZodError } from "zod";
 import { quote } from "../domain/preview.js";
+import { chosenId } from "../domain/ids.js";
+import { ownRecord } from "../domain/own-record.js";
 import { EnvironmentError, type EnvironmentStore } from "../state/environments.js";
 import type { Environment } from "../state/environment.js";
 import { readControlJson } from "./control-body.js";
@@ -8,14 +10,12 @@ import { ControlError, invalidInput, parseInput } from "./errors.js";
 
 const newEnvironment = z
   .object({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, "1–64 letters, digits, '_', '.' or '-'")
-      .optional(),
+    id: chosenId.optional(),
     client_id: z.string().min(1).max(200).optional(),
     client_secret: z.string().min(8).max(500).optional(),
     seed: z.string().min(1).max(200).optional(),
-    settings: z.record(z.string(), z.unknown()).optional(),
+    // Checked against the settings schema when the environment is made; here only kept whole.
+    settings: ownRecord(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -31,7 +31,8 @@ export function environmentJson(env: Environment, origin: string, withSecret: bo
   };
 }
 
-const STATUS = { conflict: 409, limit: 429, protected: 400 } as const;
+const STATUS = { conflict: 409, invalid: 400, limit: 429, protected: 400 } as const;
+const CODE = { conflict: "CONFLICT", invalid: "INVALID_ARGUMENT", limit: "LIMIT", protected: "PROTECTED" } as const;
 
 /** `GET|POST /environments`, `GET|DELETE /environments/{id}`. */
 export function environmentRoutes(environments: EnvironmentStore): Hono {
@@ -43,7 +44,7 @@ export function environmentRoutes(environments: EnvironmentStore): Hono {
     return env;
   };
   const refuse = (error: unknown): never => {
-    if (error instanceof EnvironmentError) throw new ControlError(STATUS[error.reason], error.reason.toUpperCase(), error.message);
+    if (error instanceof EnvironmentError) throw new ControlError(STATUS[error.reason], CODE[error.reason], error.message);
     if (error instanceof ZodError) throw invalidInput("settings", error);
     throw error;
   };

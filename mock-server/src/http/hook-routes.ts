@@ -4,7 +4,7 @@ import { z } from "zod";
 import { faultRuleInput } from "../../../contracts/schemas/faults.js";
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, snapshotSchema } from "../../../contracts/schemas/snapshot.js";
 import { quote } from "../domain/preview.js";
-import type { FaultRule } from "../faults/rules.js";
+import { FaultRuleError, type FaultRule } from "../faults/rules.js";
 import type { Environment } from "../state/environment.js";
 import type { JournalEntry } from "../state/journal.js";
 import type { HttpDeps } from "./deps.js";
@@ -55,6 +55,9 @@ const requestsQuery = z.object({
 
 const HEARTBEAT_MS = 15_000;
 
+const FAULT_STATUS = { conflict: 409, invalid: 400, limit: 400 } as const;
+const FAULT_CODE = { conflict: "ALREADY_EXISTS", invalid: "INVALID_ARGUMENT", limit: "LIMIT" } as const;
+
 /** Faults, request journal, event stream and snapshot of one environment. */
 export function registerHookRoutes(app: Hono, deps: HttpDeps, environmentOf: (c: Context) => Environment): void {
   app.get("/faults", (c) => c.json({ faults: environmentOf(c).faults.list().map(faultJson) }));
@@ -64,12 +67,11 @@ export function registerHookRoutes(app: Hono, deps: HttpDeps, environmentOf: (c:
     const specs = Array.isArray(body) ? body : [body];
     const env = environmentOf(c);
     const parsed = specs.map((spec, i) => parseInput(faultRuleInput, spec, specs.length > 1 ? `fault rule [${i}]` : "fault rule"));
-    const added: FaultRule[] = [];
+    let added: FaultRule[];
     try {
-      for (const spec of parsed) added.push(env.faults.add(spec));
+      added = env.faults.addAll(parsed);
     } catch (error) {
-      for (const rule of added) env.faults.remove(rule.id);
-      if (error instanceof RangeError) throw new ControlError(409, "ALREADY_EXISTS", error.message);
+      if (error instanceof FaultRuleError) throw new ControlError(FAULT_STATUS[error.reason], FAULT_CODE[error.reason], error.message);
       throw error;
     }
     return c.json(Array.isArray(body) ? { faults: added.map(faultJson) } : faultJson(added[0]!), 201);

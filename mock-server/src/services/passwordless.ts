@@ -1,5 +1,6 @@
 import {
   addressKey,
+  expiryOf,
   openAuthRequest,
   resendAuthRequest,
   verifyCode,
@@ -62,7 +63,10 @@ export class PasswordlessService {
   send(env: Environment, input: SendInput, mail: MailPlan = NOW): SendResult {
     const valid = validateSend(input, env.settings);
     assertTemplateVariables(this.#templates, valid.template, valid.templateVariables);
-    const request = openAuthRequest(context(env), valid, env.nextSendIndex(valid.email));
+    const ctx = context(env);
+    // Refused before the send is counted, so a refused send leaves the next one's credentials as they were.
+    expiryOf(ctx.now, valid.expiresIn);
+    const request = openAuthRequest(ctx, valid, env.nextSendIndex(valid.email));
     env.saveAuthRequest(request);
     this.#deliver(env, request, "send", mail);
     return sendResult(request);

@@ -1,5 +1,6 @@
-import { MockClock } from "../clock.js";
+import { ClockRangeError, MockClock } from "../clock.js";
 import { addressKey, type AuthRequest } from "../domain/auth-request.js";
+import { isMockTime } from "../domain/mock-time.js";
 import { settingsSchema, type Settings, type SettingsInput } from "../domain/settings.js";
 import { FaultRules } from "../faults/rules.js";
 import { Inbox } from "../mail/inbox.js";
@@ -57,7 +58,7 @@ export class Environment {
     this.generation = options.generation;
     this.#seed = options.seed;
     this.#random = new SeededRandom(options.seed);
-    this.#faults = new FaultRules(this.#random, options.id);
+    this.#faults = new FaultRules(this.#random, options.id, () => this.#settings.faultLimit);
     this.clock = new MockClock(options.wallTime);
     this.createdAt = this.clock.now();
     this.#initialSettings = options.settings;
@@ -164,22 +165,30 @@ export class Environment {
     };
   }
 
-  /** Replaces this environment's state with an export (validated by the caller). */
+  /**
+   * Replaces this environment's state with an export (validated by the caller:
+   * snapshotSchema). What can still refuse it is built before the old state
+   * is touched, so a refused import changes nothing.
+   */
   importState(state: ReturnType<Environment["exportState"]>): void {
+    if (!isMockTime(state.clock.now)) throw new ClockRangeError("set", state.clock.now);
+    const random = new SeededRandom(state.seed);
+    const faults = new FaultRules(random, this.id, () => this.#settings.faultLimit);
+    faults.restore(state.faults, state.settings.faultLimit);
     this.reset();
     this.#seed = state.seed;
-    this.#random = new SeededRandom(state.seed);
-    this.#faults = new FaultRules(this.#random, this.id);
+    this.#random = random;
+    this.#faults = faults;
     this.#settings = state.settings;
     this.journal.limit = state.settings.journalLimit;
     for (const [address, count] of Object.entries(state.sendsPerAddress)) this.#sendsPerAddress.set(address, count);
-    for (const request of state.authRequests) {
+    // Restored into another environment, the records are this one's now (and its next export says so).
+    const own = <T extends { environmentId: string }>(record: T): T => (record.environmentId === this.id ? record : { ...record, environmentId: this.id });
+    for (const request of state.authRequests.map(own)) {
       this.saveAuthRequest(request);
       for (const token of request.retiredLinkTokens) this.#linkTokens.set(token, request.id);
     }
-    for (const { matches, hits, ...spec } of state.faults) this.#faults.restore(spec, matches, hits);
-    if (state.clock.frozen) this.clock.freeze();
-    this.clock.set(state.clock.now);
-    this.inbox.import(state.inbox);
+    this.clock.apply({ set: state.clock.now, freeze: state.clock.frozen });
+    this.inbox.import({ emails: state.inbox.emails.map(own), nextSeq: state.inbox.nextSeq });
   }
 }

@@ -1,3 +1,4 @@
+import { chosenIdProblem } from "../domain/ids.js";
 import { randomUrlSafe } from "../domain/random.js";
 import { settingsSchema, type Settings, type SettingsInput } from "../domain/settings.js";
 import { SeededRandom } from "../random.js";
@@ -17,7 +18,7 @@ export interface NewEnvironment {
 
 export class EnvironmentError extends Error {
   constructor(
-    readonly reason: "conflict" | "limit" | "protected",
+    readonly reason: "conflict" | "invalid" | "limit" | "protected",
     message: string,
   ) {
     super(message);
@@ -62,6 +63,8 @@ export class EnvironmentStore {
     if (this.#byId.size >= MAX_ENVIRONMENTS) {
       throw new EnvironmentError("limit", `at most ${MAX_ENVIRONMENTS} environments at once; delete some first`);
     }
+    const invalid = request.id === undefined ? undefined : chosenIdProblem("environment", request.id);
+    if (invalid !== undefined) throw new EnvironmentError("invalid", invalid);
     const n = ++this.#created;
     const stream = new SeededRandom(this.#seed).stream("environment", n);
     const id = request.id ?? `env_${randomUrlSafe(stream, 16).replace(/[-_]/g, "x")}`;

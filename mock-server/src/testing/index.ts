@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { EnvironmentError } from "../state/environments.js";
+import { fileEnvironmentId } from "./file-environment-id.js";
 import { createMockScalekit, type MockEnvironment, type MockScalekit, type MockScalekitOptions, type NewEnvironmentOptions } from "../index.js";
 
 export interface UseMockOptions extends NewEnvironmentOptions {
@@ -72,20 +73,13 @@ async function releaseWorkerServer(): Promise<void> {
   }, SHARED_GRACE_MS);
 }
 
-/** The file's name, as an environment id. */
-function fileBaseName(): string {
-  const file = (globalThis as { __vitest_worker__?: { filepath?: string } }).__vitest_worker__?.filepath;
-  const base = (file?.split(/[\\/]/).pop() ?? "").replace(/\.[cm]?[jt]sx?$/, "").replace(/[^A-Za-z0-9_-]+/g, "-").slice(0, 60);
-  return base === "" ? "test-file" : base;
-}
-
 /** Creates the file's environment, named after the file (`-2`, `-3`… when the name is taken). */
 function createFileEnvironment(server: MockScalekit, options: NewEnvironmentOptions): MockEnvironment {
   if (options.id !== undefined) return server.environment(options);
-  const base = fileBaseName();
+  const file = (globalThis as { __vitest_worker__?: { filepath?: string } }).__vitest_worker__?.filepath;
   for (let n = 1; ; n += 1) {
     try {
-      return server.environment({ ...options, id: n === 1 ? base : `${base}-${n}` });
+      return server.environment({ ...options, id: fileEnvironmentId(file, n) });
     } catch (error) {
       if (!(error instanceof EnvironmentError && error.reason === "conflict")) throw error;
     }

@@ -1,0 +1,107 @@
+import type { z } from "zod";
+import { addressKey } from "../../mock-server/src/domain/auth-request.js";
+
+/** The parts of a snapshot the checks below read. */
+interface SnapshotToCheck {
+  environmentId: string;
+  state: {
+    settings: { emailLimit: number; authRequestLimit: number; faultLimit: number };
+    sendsPerAddress: Record<string, number>;
+    authRequests: readonly {
+      id: string;
+      environmentId: string;
+      email: string;
+      sendIndex: number;
+      credentials: { linkToken?: string | undefined };
+      retiredLinkTokens: readonly string[];
+    }[];
+    inbox: { emails: readonly { id: string; seq: number; environmentId: string; authRequestId: string; to: string }[]; nextSeq: number };
+    faults: readonly { id?: string | undefined }[];
+  };
+}
+
+type Path = (string | number)[];
+type Report = (path: Path, message: string) => void;
+
+/** Most issues reported for one snapshot: a broken inbox of a million emails needs a few examples, not all. */
+const MAX_ISSUES = 20;
+
+function checkLimit(report: Report, count: number, limit: number, what: string, setting: string): void {
+  if (count > limit) report([], `${count} ${what}, more than the snapshot's ${setting} of ${limit}`);
+}
+
+/** Reports each value seen before; `describe` says what it is. */
+function uniqueness(report: Report, describe: (value: string) => string): (value: string, path: Path) => void {
+  const seen = new Set<string>();
+  return (value, path) => {
+    if (seen.has(value)) report(path, `${describe(value)} appears twice`);
+    seen.add(value);
+  };
+}
+
+function checkAuthRequests(state: SnapshotToCheck["state"], environmentId: string, report: Report): void {
+  const requests = state.authRequests;
+  checkLimit((path, message) => report(["authRequests", ...path], message), requests.length, state.settings.authRequestLimit, "auth requests", "authRequestLimit");
+  const id = uniqueness(report, (value) => `auth request id "${value}"`);
+  // One token must lead to one request, or a link would verify another request than it was sent for.
+  const token = uniqueness(report, () => "a link token");
+  for (const [i, request] of requests.entries()) {
+    id(request.id, ["authRequests", i, "id"]);
+    if (request.environmentId !== environmentId) {
+      report(["authRequests", i, "environmentId"], `"${request.environmentId}" is not the snapshot's environment "${environmentId}"`);
+    }
+    if (request.credentials.linkToken !== undefined) token(request.credentials.linkToken, ["authRequests", i, "credentials", "linkToken"]);
+    for (const [j, retired] of request.retiredLinkTokens.entries()) token(retired, ["authRequests", i, "retiredLinkTokens", j]);
+    // Sends are numbered per address and the number derives the request id: a lower count would repeat an id.
+    const sends = state.sendsPerAddress[addressKey(request.email)] ?? 0;
+    if (sends < request.sendIndex) {
+      report(["sendsPerAddress", addressKey(request.email)], `counts ${sends} sends to ${addressKey(request.email)}, but auth request ${i} was send number ${request.sendIndex}`);
+    }
+  }
+}
+
+function checkEmails(state: SnapshotToCheck["state"], environmentId: string, report: Report): void {
+  const { emails, nextSeq } = state.inbox;
+  checkLimit((path, message) => report(["inbox", "emails", ...path], message), emails.length, state.settings.emailLimit, "emails", "emailLimit");
+  const requests = new Map(state.authRequests.map((request) => [request.id, request]));
+  const id = uniqueness(report, (value) => `email id "${value}"`);
+  let previousSeq = 0;
+  for (const [i, email] of emails.entries()) {
+    id(email.id, ["inbox", "emails", i, "id"]);
+    // `after=<seq>` cursors and the newest-first lists rely on seq growing with each email.
+    if (email.seq <= previousSeq) report(["inbox", "emails", i, "seq"], `seq ${email.seq} does not follow ${previousSeq}: emails go oldest first, each seq greater than the last`);
+    previousSeq = Math.max(previousSeq, email.seq);
+    if (email.environmentId !== environmentId) {
+      report(["inbox", "emails", i, "environmentId"], `"${email.environmentId}" is not the snapshot's environment "${environmentId}"`);
+    }
+    // An email may outlive its auth request (authRequestLimit), but while both are kept they agree on the address.
+    const request = requests.get(email.authRequestId);
+    if (request !== undefined && addressKey(request.email) !== addressKey(email.to)) {
+      report(["inbox", "emails", i, "to"], `the email went to ${email.to}, but its auth request "${request.id}" is for ${request.email}`);
+    }
+  }
+  if (nextSeq <= previousSeq) report(["inbox", "nextSeq"], `${nextSeq} is not greater than the last email's seq ${previousSeq}: new mail would be missed by after= waits`);
+}
+
+function checkFaults(state: SnapshotToCheck["state"], report: Report): void {
+  checkLimit((path, message) => report(["faults", ...path], message), state.faults.length, state.settings.faultLimit, "fault rules", "faultLimit");
+  const id = uniqueness(report, (value) => `fault rule id "${value}"`);
+  for (const [i, fault] of state.faults.entries()) if (fault.id !== undefined) id(fault.id, ["faults", i, "id"]);
+}
+
+/**
+ * The checks a snapshot must pass beyond its shape, so that an import cannot
+ * leave an environment in a state it could never reach by itself. Reported
+ * as zod issues, each naming the field at fault.
+ */
+export function checkSnapshot(snapshot: SnapshotToCheck, ctx: z.RefinementCtx): void {
+  let issues = 0;
+  const report: Report = (path, message) => {
+    issues += 1;
+    if (issues <= MAX_ISSUES) ctx.addIssue({ code: "custom", path: ["state", ...path], message });
+  };
+  checkAuthRequests(snapshot.state, snapshot.environmentId, report);
+  checkEmails(snapshot.state, snapshot.environmentId, report);
+  checkFaults(snapshot.state, report);
+  if (issues > MAX_ISSUES) ctx.addIssue({ code: "custom", path: ["state"], message: `and ${issues - MAX_ISSUES} more problems like these` });
+}
