@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlErrorBody, gatewayErrorBody } from "../contracts/schemas/scalekit.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
+import { RawClient } from "./support/raw-http.js";
 import { fetchToken } from "./support/rest.js";
 
 /**
@@ -188,6 +189,20 @@ describe("malformed gRPC", () => {
       { numRuns: 60, interruptAfterTimeLimit: 8_000 },
     );
     expect((await fetch(`${mock.url}/_mock/v1/health`)).status).toBe(200);
+  });
+
+  it("answers an undecodable Connect message with 400 invalid_argument, not a 5xx, over HTTP/1.1 and HTTP/2", async () => {
+    const url = `${mock.url}${SEND}`;
+    const headers = { "content-type": "application/proto", authorization: `Bearer ${token}` };
+    const h1 = await fetch(url, { method: "POST", headers, body: Buffer.from([0x0a, 0x05, 0x61]) });
+    expect(h1.status).toBe(400);
+    expect(await h1.json()).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/^parse binary:/) });
+    const h2 = await new RawClient(mock.url).send("http2", { method: "POST", path: SEND, headers, body: Buffer.from([0xff]) });
+    expect(h2.status).toBe(400);
+    // A message that decodes still reaches the service (and its own validation).
+    const valid = await fetch(url, { method: "POST", headers, body: Buffer.alloc(0) });
+    expect(valid.status).toBe(400);
+    expect(await valid.json()).toMatchObject({ code: "invalid_argument", message: expect.not.stringMatching(/^parse binary/) });
   });
 
   it("answers a wrong content type, an unknown method and a huge message, and keeps serving", async () => {

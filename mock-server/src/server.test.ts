@@ -101,3 +101,51 @@ describe("HTTP/2 responses", () => {
     expect(logged).not.toHaveBeenCalled();
   });
 });
+
+describe("a request the layers above could not parse", () => {
+  function rawExchange(url: string, request: string): Promise<string> {
+    const { port } = new URL(url);
+    return new Promise((resolve, reject) => {
+      import("node:net").then(({ connect: tcp }) => {
+        const socket = tcp(Number(port), "127.0.0.1");
+        let text = "";
+        socket.on("data", (chunk) => (text += chunk));
+        socket.on("close", () => resolve(text));
+        socket.on("error", reject);
+        socket.end(request);
+      }, reject);
+    });
+  }
+
+  it.each(["[zz]", "x:y:z", "a/b", "user@host"])("answers 400 for Host %s before any handler runs, over HTTP/1.1 and HTTP/2", async (host) => {
+    const handler = vi.fn<RequestHandler>((_req, res) => void res.end("ok"));
+    const url = await start(handler);
+    const h1 = await rawExchange(url, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    expect(h1).toMatch(/^HTTP\/1\.1 400 /);
+    // nghttp2 itself resets a stream whose :authority breaks HTTP/2's own rules ("a/b"): also a refusal.
+    const h2 = await new Promise<number | "reset as malformed">((resolve, reject) => {
+      const session = connect(url);
+      session.on("error", reject);
+      const stream = session.request({ ":path": "/", ":authority": host });
+      stream.on("response", (h) => resolve(Number(h[constants.HTTP2_HEADER_STATUS])));
+      stream.on("close", () => {
+        if (stream.rstCode === constants.NGHTTP2_PROTOCOL_ERROR) resolve("reset as malformed");
+        session.close();
+      });
+      stream.on("error", () => undefined);
+      stream.resume();
+    });
+    expect([400, "reset as malformed"]).toContain(h2);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it("gives one response per request: a parse error after an answer closes the connection without a second", async () => {
+    const url = await start((_req, res) => {
+      res.writeHead(400, { connection: "close" });
+      res.end();
+    });
+    // The handler answers before the body, which then breaks the parser (data after a `Connection: close` request).
+    const answer = await rawExchange(url, `POST / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\nGARBAGE`);
+    expect(answer.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+  });
+});

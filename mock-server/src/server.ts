@@ -51,6 +51,14 @@ function logOnce(): (key: string, message: string) => void {
   };
 }
 
+function isUrlAuthority(authority: string): boolean {
+  try {
+    return new URL(`http://${authority}/`).host !== "" && !/[/?#@\\]/.test(authority);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Runs `handler` so that nothing it throws or rejects with reaches
  * `uncaughtException` (an in-process mock shares its process with the test
@@ -79,6 +87,14 @@ function guarded(handler: RequestHandler): RequestHandler {
       if ("stream" in response) response.stream.close(h2.NGHTTP2_INTERNAL_ERROR);
       else response.destroy();
     };
+    // Every layer above builds a URL from the host the request names; one that cannot be part of a
+    // URL ("[zz]", "x:y:z") is the client's mistake, answered here once for every route.
+    const authority = "authority" in request ? request.authority : request.headers.host;
+    if (authority !== undefined && !isUrlAuthority(authority)) {
+      response.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+      response.end("the Host header (or :authority) is not a valid host[:port]\n");
+      return;
+    }
     try {
       void Promise.resolve(handler(request, response)).catch(fail);
     } catch (error) {
@@ -116,7 +132,9 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
 
   // A client that sends garbage, or too slowly, gets an answer from Node; never let it take the server down.
   http1.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable || error.code === "ECONNRESET") return void socket.destroy();
+    // After a response was written (say, a 400 for a bad Host), what follows on the connection gets no second one.
+    const answered = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage?.headersSent === true;
+    if (!socket.writable || answered || error.code === "ECONNRESET") return void socket.destroy();
     const status =
       error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);

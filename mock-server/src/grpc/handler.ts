@@ -1,8 +1,6 @@
 import type { RequestHandler } from "../server.js";
 import type { GrpcDeps } from "./passwordless-service.js";
 
-type NodeResponse = Parameters<RequestHandler>[1];
-
 /** Every gRPC, gRPC-Web and Connect call of the service has a path under this prefix. */
 const SERVICE_PATH = "/scalekit.v1.auth.passwordless.PasswordlessService/";
 
@@ -15,18 +13,18 @@ const SERVICE_PATH = "/scalekit.v1.auth.passwordless.PasswordlessService/";
 export function rpcAwareListener(deps: GrpcDeps, readMaxBytes: number, fallback: RequestHandler): RequestHandler {
   let connect: Promise<RequestHandler> | undefined;
   const load = async (): Promise<RequestHandler> => {
-    const [{ connectNodeAdapter }, { grpcContextValues, passwordlessRoutes }] = await Promise.all([
-      import("@connectrpc/connect-node"),
+    const [{ connectListener }, { grpcContextValues, passwordlessRoutes }] = await Promise.all([
+      import("./connect-listener.js"),
       import("./passwordless-service.js"),
     ]);
-    return connectNodeAdapter({
-      routes: passwordlessRoutes(deps),
+    return connectListener({
+      register: passwordlessRoutes(deps),
       contextValues: grpcContextValues,
       // Larger messages are refused with ResourceExhausted.
       readMaxBytes,
       // Unknown methods of the service fall through to the app's 404, as other paths do.
-      fallback: (request, response) => void fallback(request, response as NodeResponse),
-    }) as RequestHandler;
+      fallback,
+    });
   };
   // Each call's promise goes back to the server, which answers 500 for what it rejects with.
   return (request, response) => {
