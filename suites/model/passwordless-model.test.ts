@@ -15,7 +15,8 @@ import { World, freshToken, outcomes } from "./world.js";
  * inbox and auth requests must be exactly the model's.
  *
  * Bounded for CI; a failure prints fast-check's seed and path. To replay
- * one, or to explore more: SCALEKIT_MOCK_MODEL_SEED, SCALEKIT_MOCK_MODEL_RUNS.
+ * one, set SCALEKIT_MOCK_MODEL_SEED and SCALEKIT_MOCK_MODEL_PATH to what it printed (and
+ * run that test alone with `-t`); to explore more, raise SCALEKIT_MOCK_MODEL_RUNS.
  */
 
 let mock: MockScalekit;
@@ -55,7 +56,12 @@ async function modelRuns(options: CommandOptions, numRuns: number, timeLimitMs: 
         await world.teardown(sys);
       }
     }),
-    { numRuns: Number(process.env.SCALEKIT_MOCK_MODEL_RUNS ?? numRuns), interruptAfterTimeLimit: timeLimitMs, seed },
+    {
+      numRuns: Number(process.env.SCALEKIT_MOCK_MODEL_RUNS ?? numRuns),
+      interruptAfterTimeLimit: timeLimitMs,
+      seed,
+      ...(process.env.SCALEKIT_MOCK_MODEL_PATH !== undefined && { path: process.env.SCALEKIT_MOCK_MODEL_PATH }),
+    },
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const reached = [...outcomes].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`);
