@@ -3,13 +3,14 @@ import { expect } from "vitest";
 import {
   ERRORS,
   deliver,
+  learn,
   magicLink,
   openRequest,
-  predictOtp,
   predictResend,
   predictSend,
   predictVerify,
   type ExpectedEmail,
+  type ModelRequest,
   type SendInput,
 } from "./reference.js";
 import type { System, Transport, VerifyFields } from "./system.js";
@@ -20,9 +21,23 @@ import { authorized, expectAnswer, type ModelEnv, type World } from "./world.js"
 type Command = fc.AsyncCommand<World, System>;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Reads the one email a send or resend should have captured, checks it against the model and learns its credentials. */
+/**
+ * Reads the one email a send or resend should have captured, checks it
+ * against the model and learns its credentials. When a `mail: "drop"` rule
+ * is pending, no email may come; the credentials are read from the auth
+ * request instead.
+ */
 async function receive(w: World, sys: System, env: ModelEnv, x: ExpectedEmail, what: string): Promise<void> {
   const { body } = await sys.env(env.serverId, "GET", `/emails?after=${x.seq - 1}`);
+  if (env.state.pendingMailDrops > 0) {
+    env.state.pendingMailDrops--;
+    expect(body.emails, `no email in ${env.key} after ${what}: a mail-drop rule was waiting for it`).toEqual([]);
+    const { body: request } = await sys.env(env.serverId, "GET", `/auth-requests/${encodeURIComponent(x.authRequestId)}`);
+    const seen = { ...(request.credentials.code !== undefined && { otp: request.credentials.code }), ...(request.credentials.link_token !== undefined && { link_token: request.credentials.link_token }) };
+    checkCredentials(x, seen, `the credentials of ${what} (email dropped)`);
+    remember(w, env, x, learn(env.state, x, seen));
+    return;
+  }
   expect(body.emails, `exactly one new email in ${env.key} after ${what}`).toHaveLength(1);
   const e = body.emails[0];
   expect(e, `the email of ${what}`).toMatchObject({
@@ -34,27 +49,34 @@ async function receive(w: World, sys: System, env: ModelEnv, x: ExpectedEmail, w
     date: iso(x.date),
     expires_at: iso(x.expiresAt),
   });
-  if (x.code === undefined) expect(e.otp, `no code in the email of ${what}`).toBeUndefined();
-  else if (x.code.fresh) expect(e.otp, `a new ${x.code.length}-digit code in the email of ${what}`).toMatch(new RegExp(`^\\d{${x.code.length}}$`));
-  else expect(e.otp, `the same code again in the email of ${what}`).toBe(x.code.value);
-  if (x.linkToken === undefined) {
-    expect([e.link_token, e.link], `no magic link in the email of ${what}`).toEqual([undefined, undefined]);
-  } else {
-    if (x.linkToken.fresh) {
-      expect(e.link_token, `a new link token in the email of ${what}`).toEqual(expect.any(String));
-      expect(x.linkToken.retired, `a link token is never issued twice (${what})`).not.toContain(e.link_token);
-    } else {
-      expect(e.link_token, `the same link token again in the email of ${what}`).toBe(x.linkToken.value);
-    }
-    expect(e.link, `the magic link of ${what}`).toBe(magicLink(x.uri!, e.link_token));
-  }
+  checkCredentials(x, e, `the email of ${what}`);
+  if (x.linkToken !== undefined) expect(e.link, `the magic link of ${what}`).toBe(magicLink(x.uri!, e.link_token));
+  else expect(e.link, `no magic link in the email of ${what}`).toBeUndefined();
   expect(env.captured.has(e.id), `email ${e.id} captured once in ${env.key}`).toBe(false);
   env.captured.add(e.id);
   deliver(env.state, x, e);
+  remember(w, env, x, env.state.requests.get(x.authRequestId)!);
+}
+
+/** Fresh credentials are new (a code of the right length, a link token never issued before); others are the ones issued before. */
+function checkCredentials(x: ExpectedEmail, seen: { otp?: string; link_token?: string }, what: string): void {
+  if (x.code === undefined) expect(seen.otp, `no code in ${what}`).toBeUndefined();
+  else if (x.code.fresh) expect(seen.otp, `a new ${x.code.length}-digit code in ${what}`).toMatch(new RegExp(`^\\d{${x.code.length}}$`));
+  else expect(seen.otp, `the same code again in ${what}`).toBe(x.code.value);
+  if (x.linkToken === undefined) expect(seen.link_token, `no link token in ${what}`).toBeUndefined();
+  else if (!x.linkToken.fresh) expect(seen.link_token, `the same link token again in ${what}`).toBe(x.linkToken.value);
+  else {
+    expect(seen.link_token, `a new link token in ${what}`).toEqual(expect.any(String));
+    expect(x.linkToken.retired, `a link token is never issued twice (${what})`).not.toContain(seen.link_token);
+  }
+}
+
+/** Adds the request's current credentials to the run's pool, for later verifies (also from other environments). */
+function remember(w: World, env: ModelEnv, x: ExpectedEmail, r: ModelRequest): void {
   let entry = w.pool.find((p) => p.envKey === env.key && p.id === x.authRequestId);
   if (entry === undefined) w.pool.push((entry = { envKey: env.key, id: x.authRequestId, codes: [], linkTokens: [] }));
-  if (e.otp !== undefined && entry.codes.at(-1) !== e.otp) entry.codes.push(e.otp);
-  if (e.link_token !== undefined && entry.linkTokens.at(-1) !== e.link_token) entry.linkTokens.push(e.link_token);
+  if (r.code !== undefined && entry.codes.at(-1) !== r.code) entry.codes.push(r.code);
+  if (r.linkToken !== undefined && entry.linkTokens.at(-1) !== r.linkToken) entry.linkTokens.push(r.linkToken);
 }
 
 export class Send implements Command {
@@ -84,7 +106,7 @@ export interface Target {
   pick: number;
 }
 
-function resolve(w: World, env: ModelEnv, target: Target): { id: string; codes: string[]; links: string[] } {
+export function resolve(w: World, env: ModelEnv, target: Target): { id: string; codes: string[]; links: string[] } {
   const own = [...env.state.requests.values()].reverse();
   const id = target.own && own.length > 0 ? own[target.pick % own.length]!.id : w.pool[target.pick % Math.max(1, w.pool.length)]?.id;
   if (id === undefined) return { id: "no-such-auth-request", codes: [], links: [] };
@@ -158,42 +180,6 @@ export class Verify implements Command {
   }
   toString = () =>
     `verify(env#${this.envPick}, ${JSON.stringify(this.target)}, ${this.credential}, ${this.choice}, id ${this.idChoice}, ${this.transport})`;
-}
-
-export class ReadOtp implements Command {
-  constructor(
-    readonly envPick: number,
-    readonly address: string,
-    readonly byRequest: Target | undefined,
-  ) {}
-  check = () => true;
-  async run(w: World, sys: System): Promise<void> {
-    const env = w.pickLive(this.envPick);
-    const id = this.byRequest === undefined ? undefined : resolve(w, env, this.byRequest).id;
-    const query = new URLSearchParams({ email: this.address, ...(id !== undefined && { auth_request_id: id }) });
-    const answer = await sys.env(env.serverId, "GET", `/otp?${query}`);
-    const found = predictOtp(env.state, this.address, id);
-    const what = `${this} in ${env.key}`;
-    if (found === undefined) {
-      expect([answer.status, answer.body?.error?.code], what).toEqual([404, "NOT_FOUND"]);
-      return;
-    }
-    const { email: e, request: r } = found;
-    expect([answer.status, answer.body], what).toEqual([
-      200,
-      {
-        ...(e.otp !== undefined && { code: e.otp }),
-        ...(e.link !== undefined && { link: e.link }),
-        ...(e.linkToken !== undefined && { link_token: e.linkToken }),
-        auth_request_id: r.id,
-        template: r.template,
-        expires_at: iso(r.expiresAt),
-        seq: e.seq,
-        email_id: e.id,
-      },
-    ]);
-  }
-  toString = () => `otp(env#${this.envPick}, ${this.address}${this.byRequest ? `, ${JSON.stringify(this.byRequest)}` : ""})`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import fc from "fast-check";
-import { ReadOtp, Resend, Send, UseDeadToken, Verify, type Target } from "./api-commands.js";
-import { ChangeSettings, ClockToExpiry, CreateEnv, DeleteEnv, ExportSnapshot, ImportSnapshot, MoveClock } from "./control-commands.js";
+import { Resend, Send, UseDeadToken, Verify, type Target } from "./api-commands.js";
+import { ClearInbox, ReadEmails, ReadOtp } from "./inbox-commands.js";
+import { ChangeSettings, ClockToExpiry, CreateEnv, DeleteEnv, DropNextMail, ExportSnapshot, ImportSnapshot, MoveClock, ResetEnv } from "./control-commands.js";
 import type { SendInput } from "./reference.js";
 import type { System, Transport } from "./system.js";
 import { checkEnvironments, type World } from "./world.js";
@@ -30,6 +31,11 @@ const transport = fc.constantFrom<Transport>("rest", "grpc");
 const address = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...ADDRESSES) }, { weight: 1, arbitrary: fc.constant("not-an-email") });
 const target: fc.Arbitrary<Target> = fc.record({ own: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), pick });
 const maybe = <T>(arb: fc.Arbitrary<T>, freq = 2) => fc.option(arb, { freq, nil: undefined });
+/** How many emails behind the newest an `after` cursor points. */
+const back = fc.constantFrom(0, 1, 2, 5);
+const inboxFilter = fc
+  .record({ to: fc.constantFrom(...ADDRESSES), byRequest: target, back }, { requiredKeys: [] })
+  .map((f) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)));
 
 const sendInput: fc.Arbitrary<SendInput> = fc
   .record({
@@ -81,6 +87,8 @@ const clockStep = fc.oneof(fc.integer({ min: 1, max: 90_000 }), fc.integer({ min
 export interface CommandOptions {
   /** Let dead-token probes hit client ids a re-created environment took over. */
   probeRecreatedClients: boolean;
+  /** Add `mail: "drop"` rules that swallow the next email. */
+  mailDrops: boolean;
 }
 
 export function commands(options: CommandOptions): fc.Arbitrary<Iterable<Command>> {
@@ -88,6 +96,7 @@ export function commands(options: CommandOptions): fc.Arbitrary<Iterable<Command
   const verify = fc
     .tuple(pick, target, fc.constantFrom("code" as const, "link" as const), fc.constantFrom("current", "current", "stale", "wrong", "wrong"), fc.constantFrom("none", "own", "own", "other"), transport)
     .map(([e, tg, credential, choice, id, t]) => new Verify(e, tg, credential, choice as "current", id as "none", t));
+  const dropMail = pick.map((e) => new DropNextMail(e));
   const resend = fc.tuple(pick, target, transport).map(([e, tg, t]) => new Resend(e, tg, t));
   const deadToken = fc.tuple(pick, transport).map(([p, t]) => new UseDeadToken(p, t, options.probeRecreatedClients));
   const arbitraries: Array<fc.Arbitrary<Command>> = [
@@ -102,7 +111,10 @@ export function commands(options: CommandOptions): fc.Arbitrary<Iterable<Command
     verify,
     verify,
     verify,
-    fc.tuple(pick, fc.constantFrom(...ADDRESSES), maybe(target)).map(([e, a, tg]) => new ReadOtp(e, a, tg)),
+    fc.tuple(pick, fc.constantFrom(...ADDRESSES), maybe(target), maybe(back)).map(([e, a, tg, b]) => new ReadOtp(e, a, tg, b)),
+    fc.tuple(pick, inboxFilter, maybe(fc.constantFrom(1, 2, 50, 1_000)), fc.boolean()).map(([e, f, l, latest]) => new ReadEmails(e, f, l, latest)),
+    pick.map((e) => new ClearInbox(e)),
+    pick.map((e) => new ResetEnv(e)),
     fc.tuple(pick, clockStep).map(([e, ms]) => new MoveClock(e, ms)),
     fc.tuple(pick, pick, fc.constantFrom(-1, 0, 1, 1_000)).map(([e, r, d]) => new ClockToExpiry(e, r, d)),
     fc.tuple(pick, fc.oneof({ weight: 3, arbitrary: validSettings }, { weight: 1, arbitrary: invalidSettings })).map(([e, p]) => new ChangeSettings(e, p)),
@@ -112,6 +124,7 @@ export function commands(options: CommandOptions): fc.Arbitrary<Iterable<Command
     fc.tuple(pick, pick).map(([s, e]) => new ImportSnapshot(s, e)),
     deadToken,
     ...(options.probeRecreatedClients ? [deadToken, deadToken] : []),
+    ...(options.mailDrops ? [dropMail, dropMail] : []),
   ];
   return fc.commands(
     arbitraries.map((arb) => arb.map((c) => new Checked(c) as Command)),

@@ -1,6 +1,6 @@
 import type fc from "fast-check";
 import { expect } from "vitest";
-import { applySettings, cloneState } from "./reference.js";
+import { applySettings, cloneState, newEnvState } from "./reference.js";
 import type { System } from "./system.js";
 import { MAX_LIVE, type World } from "./world.js";
 
@@ -92,6 +92,41 @@ export class DeleteEnv implements Command {
   toString = () => `deleteEnv(env#${this.envPick})`;
 }
 
+/** A fault rule that swallows the email of the next send or resend (`mail: "drop"`, once). */
+export class DropNextMail implements Command {
+  constructor(readonly envPick: number) {}
+  check = () => true;
+  async run(w: World, sys: System): Promise<void> {
+    const env = w.pickLive(this.envPick);
+    const answer = await sys.env(env.serverId, "POST", "/faults", { operation: "*", mail: "drop", times: 1 });
+    expect(answer.status, `${this} in ${env.key}: ${JSON.stringify(answer.body)}`).toBe(201);
+    env.state.faultRules++;
+    env.state.pendingMailDrops++;
+  }
+  toString = () => `dropNextMail(env#${this.envPick})`;
+}
+
+/**
+ * `POST /reset`: no auth requests or mail, `seq` from 1, the settings it was
+ * created with, real time (frozen again at once). Sends are numbered from 1
+ * again, so ids and codes of before the reset come back for the same sends.
+ */
+export class ResetEnv implements Command {
+  constructor(readonly envPick: number) {}
+  check = () => true;
+  async run(w: World, sys: System): Promise<void> {
+    const env = w.pickLive(this.envPick);
+    const answer = await sys.env(env.serverId, "POST", "/reset");
+    expect([answer.status, answer.body], `${this} of ${env.key}`).toEqual([200, { status: "reset", environment_id: env.serverId }]);
+    const clock = await sys.env(env.serverId, "POST", "/clock", { freeze: true });
+    env.state = newEnvState({ ...env.initialSettings }, clock.body.epoch_ms);
+    env.captured = new Set();
+    env.epoch++;
+    expect((await sys.env(env.serverId, "GET", "/settings")).body, `settings of ${env.key} after a reset`).toEqual(env.initialSettings);
+  }
+  toString = () => `reset(env#${this.envPick})`;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Exports a snapshot (checked against the model) and keeps it with the model's state at that moment. */
@@ -109,8 +144,9 @@ export class ExportSnapshot implements Command {
       version: 1,
       environmentId: env.serverId,
       takenAt: iso(s.now),
-      state: { settings: s.settings, clock: { now: s.now, frozen: true }, inbox: { nextSeq: s.nextSeq }, faults: [] },
+      state: { settings: s.settings, clock: { now: s.now, frozen: true }, inbox: { nextSeq: s.nextSeq } },
     });
+    expect(body.state.faults.length, `fault rules in the ${what}`).toBe(s.faultRules);
     expect(
       body.state.authRequests.map((r: any) => [r.id, r.status, r.attempts, r.resends, r.maxAttempts, r.expiresAt, r.credentials, r.retiredLinkTokens]),
       `auth requests in the ${what}`,
@@ -148,7 +184,7 @@ export class ImportSnapshot implements Command {
     const answer = await sys.env(env.serverId, "PUT", "/snapshot", saved.json);
     expect([answer.status, answer.body], `${this}: ${saved.from}'s snapshot into ${env.key}`).toEqual([
       200,
-      { restored: true, environment_id: env.serverId, auth_requests: saved.state.requests.size, emails: saved.state.emails.length, faults: 0 },
+      { restored: true, environment_id: env.serverId, auth_requests: saved.state.requests.size, emails: saved.state.emails.length, faults: saved.state.faultRules },
     ]);
     env.state = cloneState(saved.state);
     env.epoch++;

@@ -77,11 +77,15 @@ async function modelRuns(options: CommandOptions, numRuns: number, timeLimitMs: 
 
 describe("the mock against the reference model", () => {
   it("agrees on every answer and inbox read across transports, environments, clock moves, settings and snapshots", async () => {
-    await modelRuns({ probeRecreatedClients: false }, 40, 60_000);
+    await modelRuns({ probeRecreatedClients: false, mailDrops: false }, 40, 60_000);
   }, 120_000);
 
+  it("loses exactly the emails mail-drop rules were added to lose, whatever calls come between, and serves codes only from current emails", async () => {
+    await modelRuns({ probeRecreatedClients: false, mailDrops: true }, 25, 30_000);
+  }, 90_000);
+
   it("refuses the tokens of a deleted environment, also once its client id belongs to a re-created environment", async () => {
-    const totals = await modelRuns({ probeRecreatedClients: true }, 15, 30_000);
+    const totals = await modelRuns({ probeRecreatedClients: true, mailDrops: false }, 15, 30_000);
     // The runs must have reached the case at all, or the property says nothing.
     if (totals.recreatedClientProbes === 0) throw new Error("no run used a dead token against a re-created client id; raise the run count");
   }, 90_000);

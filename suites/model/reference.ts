@@ -58,10 +58,13 @@ export interface EnvState {
   /** Oldest first. */
   emails: ModelEmail[];
   nextSeq: number;
+  /** Fault rules listed (a used-up rule stays listed), and how many emails `mail: "drop"` rules will still swallow. */
+  faultRules: number;
+  pendingMailDrops: number;
 }
 
 export function newEnvState(settings: ModelSettings, now: number): EnvState {
-  return { settings, now, requests: new Map(), emails: [], nextSeq: 1 };
+  return { settings, now, requests: new Map(), emails: [], nextSeq: 1, faultRules: 0, pendingMailDrops: 0 };
 }
 
 export function cloneState(state: EnvState): EnvState {
@@ -71,6 +74,8 @@ export function cloneState(state: EnvState): EnvState {
     requests: new Map([...state.requests].map(([id, r]) => [id, { ...r, retired: [...r.retired] }])),
     emails: state.emails.map((e) => ({ ...e })),
     nextSeq: state.nextSeq,
+    faultRules: state.faultRules,
+    pendingMailDrops: state.pendingMailDrops,
   };
 }
 
@@ -190,11 +195,17 @@ export function predictResend(state: EnvState, id: string): Predicted<SendAnswer
   };
 }
 
-/** Records the email the mock captured for `expected`, learning fresh credentials from it. */
-export function deliver(state: EnvState, expected: ExpectedEmail, seen: { id: string; otp?: string; link_token?: string }): ModelEmail {
+/** Learns the fresh credentials of `expected` (from its email, or from the auth request when a fault swallowed the email). */
+export function learn(state: EnvState, expected: ExpectedEmail, seen: { otp?: string; link_token?: string }): ModelRequest {
   const r = state.requests.get(expected.authRequestId)!;
   if (expected.code?.fresh) r.code = seen.otp!;
   if (expected.linkToken?.fresh) r.linkToken = seen.link_token!;
+  return r;
+}
+
+/** Records the email the mock captured for `expected`, learning fresh credentials from it. */
+export function deliver(state: EnvState, expected: ExpectedEmail, seen: { id: string; otp?: string; link_token?: string }): ModelEmail {
+  const r = learn(state, expected, seen);
   const email: ModelEmail = {
     id: seen.id,
     seq: state.nextSeq++,
@@ -264,10 +275,11 @@ export function predictVerify(state: EnvState, input: { code?: string; linkToken
 }
 
 /** `GET /otp`: the newest email to the address whose request is pending, unexpired and not superseded by new credentials. */
-export function predictOtp(state: EnvState, email: string, authRequestId?: string): { email: ModelEmail; request: ModelRequest } | undefined {
+export function predictOtp(state: EnvState, email: string, authRequestId?: string, after?: number): { email: ModelEmail; request: ModelRequest } | undefined {
   for (let i = state.emails.length - 1; i >= 0; i--) {
     const e = state.emails[i]!;
     if (e.to.toLowerCase() !== email.toLowerCase() || (authRequestId !== undefined && e.authRequestId !== authRequestId)) continue;
+    if (after !== undefined && e.seq <= after) continue;
     const r = state.requests.get(e.authRequestId);
     if (r && r.status === "pending" && !isExpired(state, r) && r.generation === e.generation) return { email: e, request: r };
   }

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { inboxViolations } from "../support/invariants.js";
-import { DEFAULT_SETTINGS, ERRORS, applySettings, describeStatus, magicLink, newEnvState, type EnvState, type ErrorCode, type Predicted } from "./reference.js";
+import { DEFAULT_SETTINGS, ERRORS, applySettings, describeStatus, magicLink, newEnvState, type EnvState, type ErrorCode, type ModelSettings, type Predicted } from "./reference.js";
 import type { Answer, System } from "./system.js";
 
 /**
@@ -16,6 +16,8 @@ export interface ModelEnv {
   clientId: string;
   clientSecret: string;
   alive: boolean;
+  /** The settings it was created with: what a reset goes back to. */
+  initialSettings: ModelSettings;
   state: EnvState;
   /** The access token in use; `nbf`/`exp` in epoch seconds on the environment's clock. */
   token?: { value: string; nbf: number; exp: number };
@@ -74,6 +76,7 @@ export class World {
       clientId,
       clientSecret: created.body.client_secret,
       alive: true,
+      initialSettings: expected!,
       state: newEnvState(expected!, clock.body.epoch_ms),
       captured: new Set(),
       epoch: 0,
