@@ -32,9 +32,30 @@ afterAll(() => mock.close());
 const SEED = process.env.SCALEKIT_MOCK_MODEL_SEED === undefined ? undefined : Number(process.env.SCALEKIT_MOCK_MODEL_SEED);
 
 async function modelRuns(options: CommandOptions, numRuns: number, timeLimitMs: number) {
-  const totals = { runs: 0, commands: 0, checks: 0, deadTokenProbes: 0, recreatedClientProbes: 0 };
+  const totals: Totals = { runs: 0, commands: 0, checks: 0, deadTokenProbes: 0, recreatedClientProbes: 0 };
   const started = performance.now();
+  const before = { ...sys.counts };
   const seed = SEED ?? Math.floor(Math.random() * 2 ** 31);
+  try {
+    await runProperty(options, numRuns, timeLimitMs, seed, totals);
+  } finally {
+    // Printed on failure too: with fast-check's seed and path, it tells how far the runs got.
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const reached = [...outcomes].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`);
+    outcomes.clear();
+    const requests = (Object.keys(before) as Array<keyof typeof before>).map((k) => `${k} ${sys.counts[k] - before[k]}`).join(", ");
+    console.log(
+      `model (seed ${seed}): ${totals.runs} runs, ${totals.commands} commands, ${totals.checks} environment checks, ` +
+        `${totals.deadTokenProbes} dead-token probes (${totals.recreatedClientProbes} on a re-created client id); ` +
+        `requests ${requests}; ${seconds}s; outcomes: ${reached.join(", ")}`,
+    );
+  }
+  return totals;
+}
+
+type Totals = { runs: number; commands: number; checks: number; deadTokenProbes: number; recreatedClientProbes: number };
+
+async function runProperty(options: CommandOptions, numRuns: number, timeLimitMs: number, seed: number, totals: Totals): Promise<void> {
   await fc.assert(
     fc.asyncProperty(fc.tuple(initialSettings, initialSettings), commands(options), async ([first, second], cmds) => {
       const world = new World(++runs);
@@ -63,16 +84,6 @@ async function modelRuns(options: CommandOptions, numRuns: number, timeLimitMs: 
       ...(process.env.SCALEKIT_MOCK_MODEL_PATH !== undefined && { path: process.env.SCALEKIT_MOCK_MODEL_PATH }),
     },
   );
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const reached = [...outcomes].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`);
-  outcomes.clear();
-  console.log(
-    `model (seed ${seed}): ${totals.runs} runs, ${totals.commands} commands, ${totals.checks} environment checks, ` +
-      `${totals.deadTokenProbes} dead-token probes (${totals.recreatedClientProbes} on a re-created client id); ` +
-      `requests rest ${sys.counts.rest}, grpc ${sys.counts.grpc}, control ${sys.counts.control}, token ${sys.counts.token}; ${seconds}s; ` +
-      `outcomes: ${reached.join(", ")}`,
-  );
-  return totals;
 }
 
 describe("the mock against the reference model", () => {
