@@ -136,6 +136,18 @@ describe("mail faults", () => {
     expect((await mock.inbox.waitForOtp("lost@example.com", { timeout: 1000 })).authRequestId).toBe(sent.body.auth_request_id);
   });
 
+  it("is not used up by a send or resend that fails: the rule waits for an email to lose", async () => {
+    const { body: rule } = await addFault({ operation: "*", mail: "drop", times: 1 });
+    expect((await api.send({ email: "kept@example.com", expires_in: 5 })).status).toBe(400);
+    expect((await api.resend({ auth_request_id: "ar_unknown" })).status).toBe(404);
+    expect(mock.faults.list().find((r) => r.id === rule.id)).toMatchObject({ hits: 0 });
+    expect((await api.send({ email: "kept@example.com" })).status).toBe(200);
+    expect(mock.inbox.list({ to: "kept@example.com" })).toEqual([]);
+    expect(mock.faults.list().find((r) => r.id === rule.id)).toMatchObject({ hits: 1 });
+    expect((await api.send({ email: "kept@example.com" })).status).toBe(200);
+    expect(mock.inbox.list({ to: "kept@example.com" })).toHaveLength(1);
+  });
+
   it("delivers the email late, and waiters wake when it lands", async () => {
     await addFault({ operation: "send", mail: "delay", delayMs: 300 });
     const started = performance.now();

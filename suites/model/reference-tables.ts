@@ -41,6 +41,7 @@ export const DEFAULT_SETTINGS = {
   journalLimit: 1_000,
   emailLimit: 10_000,
   authRequestLimit: 10_000,
+  faultLimit: 1_000,
 };
 export type ModelSettings = typeof DEFAULT_SETTINGS;
 
@@ -58,6 +59,7 @@ export function applySettings(settings: ModelSettings, patch: Record<string, unk
     int(s.otpLength, 4, 10) &&
     int(s.maxAttempts, 1, 1000) &&
     int(s.maxResends, 0, 1000) &&
+    int(s.faultLimit, 1, 100_000) &&
     typeof s.newCredentialsOnResend === "boolean" &&
     typeof s.enforceSameOrigin === "boolean" &&
     s.minExpiresIn <= s.maxExpiresIn &&

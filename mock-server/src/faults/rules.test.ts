@@ -40,11 +40,21 @@ describe("fault rules", () => {
     expect(hits).toBeLessThan(85);
   });
 
-  it("applies mail faults to sends and resends only", () => {
+  it("applies mail faults to sends and resends only, and only when their email is delivered", () => {
     const set = rules();
     add(set, { operation: "*", mail: "drop" });
-    expect(set.evaluate({ operation: "verify", transport: "rest", email: "a@b.c" })).toBeUndefined();
-    expect(set.evaluate(send())?.action).toEqual({ kind: "mail", mode: "drop", delayMs: 5000 });
+    expect(set.evaluate({ operation: "verify", transport: "rest", email: "a@b.c" }, "delivery")).toBeUndefined();
+    // On arrival a mail rule does not act (the call may still fail), nor is it counted.
+    expect(set.evaluate(send(), "call")).toBeUndefined();
+    expect(set.list()[0]).toMatchObject({ matches: 0, hits: 0 });
+    expect(set.evaluate(send(), "delivery")?.action).toEqual({ kind: "mail", mode: "drop", delayMs: 5000 });
+  });
+
+  it("tries call rules on arrival without mail rules standing in their way", () => {
+    const set = rules();
+    add(set, { operation: "send", mail: "drop" });
+    add(set, { operation: "send", error: "Unavailable" });
+    expect(set.evaluate(send(), "call")?.action).toMatchObject({ kind: "error", grpcCode: "Unavailable" });
   });
 
   it("derives the missing half of an error from the other", () => {

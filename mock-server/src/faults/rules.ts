@@ -50,6 +50,13 @@ export interface FaultRule {
   spec: FaultRuleSpec;
 }
 
+/**
+ * When rules are tried: on arrival of a call (errors, drops, rate limits,
+ * delays), or when a send or resend that succeeded delivers its email (mail
+ * rules), so a call that fails never uses up a rule meant for an email.
+ */
+export type FaultLayer = "call" | "delivery";
+
 export interface CallFacts {
   operation: Operation;
   transport: Transport;
@@ -212,9 +219,10 @@ export class FaultRules {
     return count;
   }
 
-  /** The rule that acts on this call, if any; counts matches and hits. */
-  evaluate(call: CallFacts): FaultRule | undefined {
+  /** The rule of `layer` that acts on this call, if any; counts matches and hits. */
+  evaluate(call: CallFacts, layer: FaultLayer = "call"): FaultRule | undefined {
     for (const rule of this.#rules.values()) {
+      if ((rule.action.kind === "mail") !== (layer === "delivery")) continue;
       if (rule.times !== undefined && rule.hits >= rule.times) continue;
       if (rule.operation !== "*" && rule.operation !== call.operation) continue;
       if (rule.match.transport !== undefined && rule.match.transport !== call.transport) continue;

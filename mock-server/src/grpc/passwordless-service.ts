@@ -5,7 +5,7 @@ import { Code, ConnectError, createContextKey, createContextValues, type Connect
 import type { Verification } from "../domain/auth-request.js";
 import { TEMPLATE_TYPES, type SendInput } from "../domain/validation.js";
 import type { HttpDeps } from "../http/deps.js";
-import { Calls, DropConnection, type Call, type MailPlan } from "../services/calls.js";
+import { Calls, DropConnection, type Call, type PlanMail } from "../services/calls.js";
 import type { SendResult } from "../services/passwordless.js";
 import type { Environment } from "../state/environment.js";
 import type { Operation } from "../state/journal.js";
@@ -63,7 +63,7 @@ export function passwordlessRoutes(deps: GrpcDeps) {
     operation: Operation,
     context: HandlerContext,
     facts: { email?: string; authRequestId?: string; linkToken?: string },
-    run: (env: Environment, mail: MailPlan) => T,
+    run: (env: Environment, mail: PlanMail) => T,
   ): Promise<T> => {
     const call: Call = deps.calls.start("grpc", operation, context.requestHeader.entries());
     return translateErrors(operation, async () => {

@@ -1,11 +1,14 @@
 import { ERROR_CODES, ScalekitError, type GrpcCodeName } from "../domain/errors.js";
-import type { FaultRule } from "../faults/rules.js";
+import type { FaultLayer, FaultRule } from "../faults/rules.js";
 import type { Environment } from "../state/environment.js";
 import type { EnvironmentStore } from "../state/environments.js";
 import { redactHeaders, type Operation, type Transport } from "../state/journal.js";
 
 /** What becomes of the email of a send or resend. */
 export type MailPlan = { mode: "now" } | { mode: "drop" } | { mode: "delay"; delayMs: number };
+
+/** Decides the email's fate when the service delivers it: only a call that got that far meets the mail rules. */
+export type PlanMail = () => MailPlan;
 
 /** Thrown to make the transport drop the connection (fault `drop`). */
 export class DropConnection extends Error {
@@ -65,20 +68,15 @@ export class Calls {
   }
 
   /**
-   * Applies the first fault rule of the call's environment that acts on it:
-   * waits out a delay, then throws for an error, a rate limit or a drop.
-   * Returns what to do with the call's email.
+   * Applies the first fault rule of the call's environment that acts on its
+   * arrival: waits out a delay, then throws for an error, a rate limit or a
+   * drop. Returns how to decide what becomes of the call's email.
    */
-  async applyFaults(call: Call): Promise<MailPlan> {
+  async applyFaults(call: Call): Promise<PlanMail> {
     const env = call.env ?? this.#environments.default;
-    const rule = env.faults.evaluate({
-      operation: call.operation,
-      transport: call.transport,
-      ...(call.email !== undefined && { email: call.email }),
-    });
-    if (rule === undefined) return { mode: "now" };
-    call.fault = rule;
-    env.publish("fault.hit", { fault_id: rule.id, operation: call.operation, transport: call.transport, action: rule.action.kind });
+    const rule = this.#hit(call, env, "call");
+    const planMail = () => this.#planMail(call, env);
+    if (rule === undefined) return planMail;
     if (rule.delayMs > 0) await sleep(rule.delayMs);
     const action = rule.action;
     switch (action.kind) {
@@ -91,10 +89,27 @@ export class Calls {
       case "drop":
         throw new DropConnection(rule.id);
       case "mail":
-        return action.mode === "drop" ? { mode: "drop" } : { mode: "delay", delayMs: action.delayMs };
       case "delay":
-        return { mode: "now" };
+        return planMail;
     }
+  }
+
+  #planMail(call: Call, env: Environment): MailPlan {
+    const action = this.#hit(call, env, "delivery")?.action;
+    if (action?.kind !== "mail") return { mode: "now" };
+    return action.mode === "drop" ? { mode: "drop" } : { mode: "delay", delayMs: action.delayMs };
+  }
+
+  /** The rule of `layer` that acts on the call, recorded on it and announced. */
+  #hit(call: Call, env: Environment, layer: FaultLayer): FaultRule | undefined {
+    const rule = env.faults.evaluate(
+      { operation: call.operation, transport: call.transport, ...(call.email !== undefined && { email: call.email }) },
+      layer,
+    );
+    if (rule === undefined) return undefined;
+    call.fault ??= rule;
+    env.publish("fault.hit", { fault_id: rule.id, operation: call.operation, transport: call.transport, action: rule.action.kind });
+    return rule;
   }
 
   /** Writes the journal entry of a finished call. */

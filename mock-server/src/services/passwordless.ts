@@ -16,9 +16,9 @@ import { validateResend, validateSend, validateVerify, type ResendInput, type Se
 import { assertTemplateVariables, composeEmail } from "../mail/email.js";
 import type { TemplateSet } from "../mail/templates.js";
 import type { Environment } from "../state/environment.js";
-import type { MailPlan } from "./calls.js";
+import type { MailPlan, PlanMail } from "./calls.js";
 
-const NOW: MailPlan = { mode: "now" };
+const NOW: PlanMail = () => ({ mode: "now" });
 
 export interface SendResult {
   authRequestId: string;
@@ -59,8 +59,8 @@ export class PasswordlessService {
     this.#templates = templates;
   }
 
-  /** `mail` says what becomes of the email (mail faults may lose or delay it). */
-  send(env: Environment, input: SendInput, mail: MailPlan = NOW): SendResult {
+  /** `mail` decides, at delivery, what becomes of the email (mail faults may lose or delay it). */
+  send(env: Environment, input: SendInput, mail: PlanMail = NOW): SendResult {
     const valid = validateSend(input, env.settings);
     assertTemplateVariables(this.#templates, valid.template, valid.templateVariables);
     const ctx = context(env);
@@ -72,7 +72,7 @@ export class PasswordlessService {
     return sendResult(request);
   }
 
-  resend(env: Environment, input: ResendInput, mail: MailPlan = NOW): SendResult {
+  resend(env: Environment, input: ResendInput, mail: PlanMail = NOW): SendResult {
     validateResend(input);
     const request = env.authRequest(input.authRequestId);
     if (request === undefined) throw notFound(input.authRequestId);
@@ -116,7 +116,8 @@ export class PasswordlessService {
     return request;
   }
 
-  #deliver(env: Environment, request: AuthRequest, kind: "send" | "resend", mail: MailPlan): void {
+  #deliver(env: Environment, request: AuthRequest, kind: "send" | "resend", planMail: PlanMail): void {
+    const mail: MailPlan = planMail();
     if (mail.mode === "drop") return;
     const id = randomUrlSafe(env.random.stream(env.id, addressKey(request.email), request.sendIndex, "email", request.resends), 22);
     // Composed now, so the Date header and expiry read as at send time, even when delivered late.
