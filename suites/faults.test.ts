@@ -144,6 +144,9 @@ describe("mail faults", () => {
     expect((await api.send({ email: "kept@example.com" })).status).toBe(200);
     expect(mock.inbox.list({ to: "kept@example.com" })).toEqual([]);
     expect(mock.faults.list().find((r) => r.id === rule.id)).toMatchObject({ hits: 1 });
+    const [journaled] = (await (await fetch(`${mock.url}/_mock/v1/requests?operation=send&limit=1`)).json()).requests;
+    expect(journaled).toMatchObject({ outcome: "ok", mail_fault_id: rule.id });
+    expect(journaled.fault_id).toBeUndefined();
     expect((await api.send({ email: "kept@example.com" })).status).toBe(200);
     expect(mock.inbox.list({ to: "kept@example.com" })).toHaveLength(1);
   });

@@ -111,6 +111,7 @@ export const journalEntry = z
     duration_ms: z.number(),
     headers: z.record(z.string(), z.string()),
     fault_id: z.string().optional(),
+    mail_fault_id: z.string().optional(),
   })
   .strict();
 

@@ -33,8 +33,8 @@ export interface ModelRequest {
   retired: string[];
 }
 
-export interface ModelEmail {
-  id: string;
+/** What the model knows of every email, captured or expected. */
+interface EmailFacts {
   seq: number;
   authRequestId: string;
   kind: "send" | "resend";
@@ -42,6 +42,10 @@ export interface ModelEmail {
   template: Template;
   date: number;
   expiresAt: number;
+}
+
+export interface ModelEmail extends EmailFacts {
+  id: string;
   otp?: string;
   linkToken?: string;
   link?: string;
@@ -105,14 +109,7 @@ export interface SendAnswer {
 }
 
 /** The email a send or resend should capture; `fresh` credentials are new values the model learns from the inbox. */
-export interface ExpectedEmail {
-  seq: number;
-  authRequestId: string;
-  kind: "send" | "resend";
-  to: string;
-  template: Template;
-  date: number;
-  expiresAt: number;
+export interface ExpectedEmail extends EmailFacts {
   code?: { fresh: true; length: number } | { fresh: false; value: string };
   linkToken?: { fresh: true; retired: string[] } | { fresh: false; value: string };
   uri?: string;

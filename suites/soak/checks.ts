@@ -69,10 +69,11 @@ export async function checkAfterSoak(s: Surfaces, envIds: readonly string[], cha
     const hitsByRule = new Map<string, number>();
     for (const entry of entries) {
       result.checks++;
-      if (entry.fault_id !== undefined) {
-        hitsByRule.set(entry.fault_id, (hitsByRule.get(entry.fault_id) ?? 0) + 1);
-        const rule = chaos.rules.get(entry.fault_id);
-        if (rule?.env !== env) problem(`${env}: journal entry ${entry.seq} names fault ${entry.fault_id}, not a rule of this environment`);
+      // A call meets rules twice: on arrival (fault_id) and, for a send or resend, when its email is delivered (mail_fault_id).
+      for (const id of [entry.fault_id, entry.mail_fault_id]) {
+        if (id === undefined) continue;
+        hitsByRule.set(id, (hitsByRule.get(id) ?? 0) + 1);
+        if (chaos.rules.get(id)?.env !== env) problem(`${env}: journal entry ${entry.seq} names fault ${id}, not a rule of this environment`);
       }
       if (entry.outcome === "CONNECTION_DROPPED") {
         result.journalDrops++;

@@ -29,6 +29,7 @@ export function journalJson(entry: JournalEntry) {
     duration_ms: entry.durationMs,
     headers: entry.headers,
     ...(entry.faultId !== undefined && { fault_id: entry.faultId }),
+    ...(entry.mailFaultId !== undefined && { mail_fault_id: entry.mailFaultId }),
   };
 }
 

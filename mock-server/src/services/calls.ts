@@ -29,6 +29,8 @@ export interface Call {
   email?: string;
   authRequestId?: string;
   fault?: FaultRule;
+  /** The mail rule that acted when the call's email was delivered. */
+  mailFault?: FaultRule;
   /** How the call ended when it answered without throwing (an OAuth error, say). */
   outcome?: string;
 }
@@ -107,7 +109,8 @@ export class Calls {
       layer,
     );
     if (rule === undefined) return undefined;
-    call.fault ??= rule;
+    if (layer === "call") call.fault = rule;
+    else call.mailFault = rule;
     env.publish("fault.hit", { fault_id: rule.id, operation: call.operation, transport: call.transport, action: rule.action.kind });
     return rule;
   }
@@ -127,6 +130,7 @@ export class Calls {
       durationMs: Math.round((performance.now() - call.startedAt) * 100) / 100,
       headers: call.headers,
       ...(call.fault !== undefined && { faultId: call.fault.id }),
+      ...(call.mailFault !== undefined && { mailFaultId: call.mailFault.id }),
     });
   }
 

@@ -21,8 +21,10 @@ export interface JournalEntry {
   durationMs: number;
   /** Request headers, secrets redacted. */
   headers: Record<string, string>;
-  /** The fault rule that acted on the call, if any. */
+  /** The fault rule that acted on the call on its arrival, if any. */
   faultId?: string;
+  /** The mail rule that lost or delayed the email of a send or resend, if any. */
+  mailFaultId?: string;
 }
 
 export interface JournalFilter {
