@@ -155,6 +155,32 @@ describe("cross-site requests: a page of another site cannot change the mock's s
     expect(after).toBe(before);
   });
 
+  it.each([
+    ["POST", "/_mock/v1/reset"],
+    ["DELETE", "/_mock/v1/emails"],
+    ["DELETE", "/_mock/v1/clock"],
+    ["DELETE", "/_mock/v1/faults"],
+    ["DELETE", "/_mock/v1/requests"],
+    ["DELETE", "/_mock/v1/environments/some-env"],
+  ])("refuses %s %s with a text/plain or form body (a route that never reads it included) and changes nothing", async (method, path) => {
+    mock.environment({ id: "some-env" });
+    expect((await (await restSession(mock)).send({ email: "stays@example.com" })).status).toBe(200);
+    const before = await emailsInDefault();
+    for (const [type, body] of [
+      ["text/plain", "x"],
+      ["multipart/form-data; boundary=b", "--b--"],
+      ["application/x-www-form-urlencoded", ""],
+      [undefined, "x"],
+    ] as const) {
+      const headers: Record<string, string> = { host, "content-length": String(body.length) };
+      if (type !== undefined) headers["content-type"] = type;
+      const answer = await raw(mock.url, method, path, headers, body);
+      expect(answer.status, `${type} ${JSON.stringify(body)}`).toBe(415);
+    }
+    expect(await emailsInDefault()).toBe(before);
+    expect(mock.deleteEnvironment("some-env")).toBe(true);
+  });
+
   it("still takes a body-less POST from curl, and a same-origin call from the mock's own inbox page", async () => {
     const plain = await raw(mock.url, "POST", "/_mock/v1/clock", { host, "content-type": "application/json" }, JSON.stringify({ freeze: true }));
     expect(plain.status).toBe(200);

@@ -62,6 +62,15 @@ describe("scalekit-mock CLI", () => {
     expect(proto.stderr).toContain("__proto__");
   });
 
+  it("says where a config file's JSON breaks without quoting the file, which may hold the secret", async () => {
+    const secret = await runCli(["--config", tempFile("secret.json", '{"clientSecret": s3cr3t-VALUE-99}')]);
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).toContain("is not valid JSON");
+    expect(secret.stderr).not.toMatch(/s3cr3t|VAL/);
+    const comma = await runCli(["--config", tempFile("comma.json", '{\n  "port": 1,\n}')]);
+    expect(comma.stderr).toContain("at line 3, column 1");
+  });
+
   it("prints url and credentials when ready, serves, and exits 0 on SIGTERM and SIGINT", async () => {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       const cli = await start(["--port", "0", "--client-id", "skc_cli", "--client-secret", "cli-secret-123"]);

@@ -58,6 +58,21 @@ describe("POST /oauth/token", () => {
     expect(mock.tokensIssued()).toBe(issued);
   });
 
+  it.each([
+    ["with a second token", `${basic("skc_test:secret-for-tests")} extra`],
+    ["without credentials", "Basic"],
+    ["with only spaces after it", "Basic   "],
+  ])("refuses a malformed Basic header %s with invalid_request, even when the form carries credentials", async (_name, authorization) => {
+    const issued = mock.tokensIssued();
+    const response = await token("grant_type=client_credentials&client_id=skc_test&client_secret=secret-for-tests", {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "invalid_request", error_description: expect.stringContaining("Basic <base64") });
+    expect(mock.tokensIssued()).toBe(issued);
+  });
+
   it("refuses a parameter given twice with invalid_request", async () => {
     const response = await token("grant_type=client_credentials&client_id=skc_test&client_id=skc_test&client_secret=secret-for-tests");
     expect(response.status).toBe(400);

@@ -155,13 +155,26 @@ function readConfigFile(path: string): Record<string, unknown> {
   } catch (error) {
     throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("expected a JSON object");
-    return parsed as Record<string, unknown>;
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(`config file ${path} is not valid JSON${whereJsonFails(text, error)}`);
   }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ConfigError(`config file ${path} is not valid: expected a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Where JSON.parse stopped, as line and column. Its own message is not shown:
+ * it may quote the file around the error, and the file may hold the client secret.
+ */
+function whereJsonFails(text: string, error: unknown): string {
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : "")?.[1];
+  if (position === undefined) return " (the parser's message is not shown: it quotes the file, which may hold a secret)";
+  const before = text.slice(0, Number(position));
+  const line = before.split("\n").length;
+  return ` at line ${line}, column ${before.length - before.lastIndexOf("\n")}`;
 }
 
 function describeIssues(error: z.ZodError): string {

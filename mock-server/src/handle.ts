@@ -2,6 +2,7 @@ import type { FaultRuleInput } from "../../contracts/schemas/faults.js";
 import { faultRuleInput } from "../../contracts/schemas/faults.js";
 import { snapshotSchema, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from "../../contracts/schemas/snapshot.js";
 import { parseDuration } from "./domain/duration.js";
+import { describeValue } from "./domain/preview.js";
 import type { Settings, SettingsInput } from "./domain/settings.js";
 import type { FaultRule } from "./faults/rules.js";
 import { invalidInput } from "./http/errors.js";
@@ -95,13 +96,13 @@ const DEFAULT_WAIT_MS = 5_000;
 function waitMs(timeout: number | string | undefined): number {
   if (timeout === undefined) return DEFAULT_WAIT_MS;
   const ms = parseDuration(timeout, "ms");
-  if (ms === undefined || ms < 0) throw new TypeError(`timeout must be milliseconds or a duration like "5s", got ${JSON.stringify(timeout)}`);
+  if (ms === undefined || ms < 0) throw new TypeError(`timeout must be milliseconds or a duration like "5s", got ${describeValue(timeout)}`);
   return ms;
 }
 
 function toEpochMs(value: Date | number | string): number {
   const ms = value instanceof Date ? value.getTime() : typeof value === "number" ? value : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new TypeError(`expected a Date, epoch ms or ISO 8601 time, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(ms)) throw new TypeError(`expected a Date, epoch ms or ISO 8601 time, got ${describeValue(value)}`);
   return ms;
 }
 
@@ -146,7 +147,7 @@ export function environmentHandle(env: Environment, tokens: TokenService, shutdo
       now: () => new Date(env.clock.now()),
       advance: (by) => {
         const ms = parseDuration(by, "ms");
-        if (ms === undefined) throw new TypeError(`advance takes milliseconds or a duration like "5m", got ${JSON.stringify(by)}`);
+        if (ms === undefined) throw new TypeError(`advance takes milliseconds or a duration like "5m", got ${describeValue(by)}`);
         return new Date(env.clock.advance(ms).now);
       },
       set: (to) => new Date(env.clock.set(toEpochMs(to)).now),

@@ -10,6 +10,8 @@ import { quote, truncate } from "../domain/preview.js";
 import { DropConnection } from "../services/calls.js";
 import { secretsEqual } from "../services/tokens.js";
 import { authRoutes } from "./auth-routes.js";
+import { ClientGone } from "./body.js";
+import { jsonBodiesOnly } from "./control-body.js";
 import { browserGuard } from "./browser-guard.js";
 import { controlRoutes } from "./control-routes.js";
 import type { HttpDeps } from "./deps.js";
@@ -64,6 +66,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   const fromBrowsers = browserGuard(deps.hostPolicy);
   app.use("/_mock", fromBrowsers);
   app.use("/_mock/*", fromBrowsers);
+  app.use(`${CONTROL_PREFIX}/*`, jsonBodiesOnly);
 
   const tooLarge = (limit: number) => (c: Context) =>
     isControlPath(c.req.path)
@@ -147,8 +150,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       if (isControlPath(c.req.path)) return controlError(c, new ControlError(400, error.errorCode, error.message));
       return gatewayError(c, error);
     }
-    // The client left mid-request (its body cut short, say): reading failed, nothing broke, and no one will read an answer.
-    if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
+    if (error instanceof ClientGone) return new Response(null, { status: 499 });
     console.error(`scalekit-mock: unexpected error on ${c.req.method} ${c.req.path}:`, error);
     if (isControlPath(c.req.path)) return controlError(c, new ControlError(500, "INTERNAL", internalError().message));
     return gatewayError(c, internalError());

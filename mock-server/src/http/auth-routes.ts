@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { quote } from "../domain/preview.js";
 import { secretsEqual } from "../services/tokens.js";
 import type { HttpDeps } from "./deps.js";
+import { readText } from "./body.js";
 import { journaled } from "./journaled.js";
 
 /** An OAuth 2.0 error response (RFC 6749 §5.2). */
@@ -43,7 +44,10 @@ function decodeBasicPart(part: string): string {
  * resolved by picking one.
  */
 function clientCredentials(c: Context, form: Record<string, string>): { clientId?: string; clientSecret?: string } {
-  const basic = /^Basic\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
+  const authorization = c.req.header("authorization") ?? "";
+  const basic = /^Basic\s+(\S+)$/i.exec(authorization);
+  // A Basic header that is not one token of base64 is a broken credential, not the absence of one.
+  if (!basic && /^Basic\b/i.test(authorization)) throw new InvalidRequest('the Authorization header must be "Basic <base64 of client_id:client_secret>"');
   if (!basic) return { ...(form.client_id !== undefined && { clientId: form.client_id }), ...(form.client_secret !== undefined && { clientSecret: form.client_secret }) };
   if (form.client_id !== undefined || form.client_secret !== undefined) {
     throw new InvalidRequest(
@@ -75,7 +79,7 @@ export function authRoutes(deps: HttpDeps): Hono {
       let form: Record<string, string>;
       let credentials: { clientId?: string; clientSecret?: string };
       try {
-        form = readForm(await c.req.text());
+        form = readForm(await readText(c));
         credentials = clientCredentials(c, form);
       } catch (error) {
         if (error instanceof InvalidRequest) return refuse(400, "invalid_request", error.message);

@@ -1,6 +1,26 @@
-import type { Context } from "hono";
-import { BodyError, readJson } from "./body.js";
-import { ControlError } from "./errors.js";
+import type { Context, MiddlewareHandler } from "hono";
+import { BodyError, isJsonType, readJson } from "./body.js";
+import { ControlError, controlError } from "./errors.js";
+
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A control call that carries a body carries JSON, on every route: also on
+ * those that never read it (`POST /reset`, the DELETEs), so a form or a
+ * `text/plain` body a page of another site can send without asking is
+ * refused before it changes anything.
+ */
+export const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
+  if (READS.has(c.req.method)) return next();
+  const type = c.req.header("content-type");
+  const length = c.req.header("content-length");
+  const hasBody = (length !== undefined && !/^0+$/.test(length)) || c.req.header("transfer-encoding") !== undefined;
+  if (type !== undefined ? !isJsonType(type) : hasBody) {
+    const got = type === undefined ? "a body without a Content-Type" : "another Content-Type";
+    return controlError(c, new ControlError(415, "INVALID_ARGUMENT", `a control API body must be application/json; got ${got}`));
+  }
+  return next();
+};
 
 /** A control API body: JSON (or empty, read as `{}`); 415 / 400 otherwise. */
 export async function readControlJson(c: Context): Promise<unknown> {

@@ -10,7 +10,8 @@
  *   const { code } = await mock.getClient().inbox.waitForOtp("ana@example.com");
  *   await mock.stop();
  */
-import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from "testcontainers";
+import { isIP } from "node:net";
+import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from "testcontainers";
 import { ScalekitMockClient } from "../client/index.js";
 import { DEFAULT_CLIENT_ID, DEFAULT_SEED, defaultClientSecret } from "../credentials.js";
 import type { PasswordlessType, SettingsInput } from "../domain/settings.js";
@@ -21,6 +22,18 @@ export const SCALEKIT_MOCK_IMAGE = "scalekit-mock:latest";
 export const SCALEKIT_MOCK_PORT = 8787;
 
 const CONFIG_PATH = "/tmp/scalekit-mock.json";
+
+/**
+ * The names the container's control API must answer to besides its own:
+ * those given already, the host the container runtime is reached by ("localhost",
+ * or "docker" with Docker-in-Docker: what `getClient()` calls), and the
+ * container's network aliases (what other containers call). IP addresses
+ * always pass, so they are left out.
+ */
+export function allowedHostsFor(given: string | undefined, runtimeHost: string, networkAliases: readonly string[]): string {
+  const names = [...(given ?? "").split(","), runtimeHost, ...networkAliases].map((name) => name.trim()).filter((name) => name !== "" && isIP(name) === 0);
+  return [...new Set(names)].join(",");
+}
 
 export class ScalekitMockContainer extends GenericContainer {
   #seed = DEFAULT_SEED;
@@ -74,6 +87,11 @@ export class ScalekitMockContainer extends GenericContainer {
       SCALEKIT_MOCK_CLIENT_ID: this.#clientId,
       SCALEKIT_MOCK_CLIENT_SECRET: clientSecret,
       ...(this.#adminToken !== undefined && { SCALEKIT_MOCK_ADMIN_TOKEN: this.#adminToken }),
+      SCALEKIT_MOCK_ALLOWED_HOSTS: allowedHostsFor(
+        this.environment.SCALEKIT_MOCK_ALLOWED_HOSTS,
+        (await getContainerRuntimeClient()).info.containerRuntime.host,
+        this.networkAliases,
+      ),
     });
     if (this.#settings !== undefined) {
       this.withCopyContentToContainer([{ content: JSON.stringify({ settings: this.#settings }), target: CONFIG_PATH, mode: 0o644 }]);
