@@ -58,6 +58,17 @@ describe("REST fields nested thousands deep", () => {
     expect(message).toContain("an array (1 item)");
     expect(message).not.toContain("[[");
   });
+
+  it.each([
+    ["an ignored field", (v: string) => `{"email": "a@example.com", "zz": ${v}}`],
+    ["a known field", (v: string) => `{"email": ${v}}`],
+  ])("refuse nesting past protojson's limit of 10,000 in %s, as grpc-gateway does", async (_name, body) => {
+    const before = mock.inbox.list().length;
+    const message = expectShortGatewayError(await rest("send", body(nested(30_000))));
+    expect(message).toContain("deeper than 10000 levels");
+    expect(mock.inbox.list()).toHaveLength(before);
+    expect((await rest("send", `{"email": "a@example.com", "zz": ${nested(9_000)}}`)).status).toBe(200);
+  });
 });
 
 describe("REST numbers out of range", () => {

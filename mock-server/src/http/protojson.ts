@@ -80,10 +80,28 @@ export interface DecodedMessage {
   ignored: string[];
 }
 
+/** protojson's default recursion limit, which grpc-gateway keeps: deeper bodies are refused even in fields it ignores. */
+export const MAX_JSON_DEPTH = 10_000;
+
+/** How deep objects and arrays nest in a parsed JSON value, counted without recursion; stops once past `limit`. */
+function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node)) if (typeof child === "object" && child !== null) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 export function decodeMessage(body: unknown, fields: readonly FieldSpec[]): DecodedMessage {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw badField("expected a JSON object");
   }
+  if (depthOf(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw badField(`the body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`);
   const byJsonName = new Map<string, FieldSpec>();
   for (const field of fields) {
     byJsonName.set(field.name, field);
