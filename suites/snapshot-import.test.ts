@@ -180,3 +180,22 @@ describe("snapshot import checks consistency, all or nothing", () => {
     await expectRefused(withState(taken, () => ({ faults: [rule, rule] })), 'fault rule id "f_1" appears twice');
   });
 });
+
+describe("a subject is one header line", () => {
+  it("renders control characters of template variables as spaces, so the .eml has a clean Subject and the export re-imports", async () => {
+    mock.clock.freeze();
+    const api = await restSession(mock);
+    const appName = "x\u0001\u0000y\u2028z\u0085w\u2029v\u007f\r\nBcc: all@example.com";
+    expect((await api.send({ email: "a@b.co", template_variables: { app_name: appName } })).status).toBe(200);
+    const email = mock.inbox.latest({ to: "a@b.co" })!;
+    expect(email.subject).toBe(`${email.otp} is your sign-in code for x y z w v Bcc: all@example.com`);
+    const eml = await fetch(`${mock.url}/_mock/v1/emails/${email.id}.eml`).then((r) => r.text());
+    const headers = eml.slice(0, eml.indexOf("\r\n\r\n")).split("\r\n");
+    expect(headers).toContain(`Subject: ${email.subject}`);
+    expect(headers.some((line) => line.startsWith("Bcc:"))).toBe(false);
+    const exported = await fetch(`${mock.url}/_mock/v1/snapshot`).then((r) => r.text());
+    expect((await putText(exported)).status).toBe(200);
+    expect(await fetch(`${mock.url}/_mock/v1/snapshot`).then((r) => r.text())).toBe(exported);
+    expect(JSON.stringify(mock.snapshot())).toBe(exported);
+  });
+});
