@@ -136,6 +136,29 @@ describe("environments", () => {
     expect([a.id, a.clientId, a.clientSecret]).toEqual([b.id, b.clientId, b.clientSecret]);
     await Promise.all([first.close(), second.close()]);
   });
+
+  it("counts only environments it made: refused creates leave the ids and credentials of later ones as in a run without them", async () => {
+    const [withFailures, without] = await Promise.all([createMockScalekit({ seed: "env-count" }), createMockScalekit({ seed: "env-count" })]);
+    const post = (url: string, body: unknown) =>
+      fetch(`${url}/_mock/v1/environments`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as any,
+      }));
+    const made = async (url: string) => {
+      const created = await post(url, {});
+      expect(created.status).toBe(201);
+      return [created.body.id, created.body.client_id, created.body.client_secret];
+    };
+    expect((await post(withFailures.url, { id: "taken" })).status).toBe(201);
+    expect((await post(without.url, { id: "taken" })).status).toBe(201);
+    expect((await post(withFailures.url, { settings: { maxAttempts: 0 } })).status).toBe(400);
+    expect((await post(withFailures.url, { id: "taken" })).status).toBe(409);
+    expect(() => withFailures.environment({ settings: { otpLength: 3 } })).toThrow(/otpLength/);
+    expect(await made(withFailures.url)).toEqual(await made(without.url));
+    const [a, b] = [withFailures.environment(), without.environment()];
+    expect([a.id, a.clientId, a.clientSecret]).toEqual([b.id, b.clientId, b.clientSecret]);
+    await Promise.all([withFailures.close(), without.close()]);
+  });
 });
 
 describe("the typed client across environments", () => {

@@ -180,3 +180,109 @@ describe("snapshot import checks consistency, all or nothing", () => {
     await expectRefused(withState(taken, () => ({ faults: [rule, rule] })), 'fault rule id "f_1" appears twice');
   });
 });
+
+describe("a subject is one header line", () => {
+  it("renders control characters of template variables as spaces, so the .eml has a clean Subject and the export re-imports", async () => {
+    mock.clock.freeze();
+    const api = await restSession(mock);
+    const appName = "x\u0001\u0000y\u2028z\u0085w\u2029v\u007f\r\nBcc: all@example.com";
+    expect((await api.send({ email: "a@b.co", template_variables: { app_name: appName } })).status).toBe(200);
+    const email = mock.inbox.latest({ to: "a@b.co" })!;
+    expect(email.subject).toBe(`${email.otp} is your sign-in code for x y z w v Bcc: all@example.com`);
+    const eml = await fetch(`${mock.url}/_mock/v1/emails/${email.id}.eml`).then((r) => r.text());
+    const headers = eml.slice(0, eml.indexOf("\r\n\r\n")).split("\r\n");
+    expect(headers).toContain(`Subject: ${email.subject}`);
+    expect(headers.some((line) => line.startsWith("Bcc:"))).toBe(false);
+    const exported = await fetch(`${mock.url}/_mock/v1/snapshot`).then((r) => r.text());
+    expect((await putText(exported)).status).toBe(200);
+    expect(await fetch(`${mock.url}/_mock/v1/snapshot`).then((r) => r.text())).toBe(exported);
+    expect(JSON.stringify(mock.snapshot())).toBe(exported);
+  });
+});
+
+describe("snapshot import refuses auth requests the mock could never have made", () => {
+  type Request = State["authRequests"][number];
+  /** The snapshot with its first auth request changed. */
+  const withFirst = (taken: Snapshot, change: (request: Request) => Partial<Request>) =>
+    withState(taken, (s) => ({ authRequests: s.authRequests.map((r, i) => (i === 0 ? { ...r, ...change(r) } : r)) }));
+
+  it("refuses credentials other than those its passwordless type issues", async () => {
+    const taken = await takeSnapshot();
+    await expectRefused(withFirst(taken, (r) => ({ credentials: { generation: r.credentials.generation } })), "state.authRequests.0.credentials: no code, but a LINK_OTP auth request");
+    await expectRefused(withFirst(taken, (r) => ({ credentials: { generation: 0, code: r.credentials.code! } })), "state.authRequests.0.credentials: no link token");
+    await expectRefused(withFirst(taken, () => ({ passwordlessType: "LINK" })), "state.authRequests.0.credentials.code: a LINK auth request has no code");
+    await expectRefused(withFirst(taken, () => ({ passwordlessType: "OTP" })), "state.authRequests.0.credentials.linkToken: a OTP auth request has no link token");
+  });
+
+  it("refuses a code or link token with characters or a length the mock never issues", async () => {
+    const taken = await takeSnapshot();
+    const credentials = (change: object) => withFirst(taken, (r) => ({ credentials: { ...r.credentials, ...change } }));
+    await expectRefused(credentials({ code: "12a456" }), "state.authRequests.0.credentials.code: expected 4–10 digits");
+    await expectRefused(credentials({ code: "123" }), "state.authRequests.0.credentials.code");
+    await expectRefused(credentials({ code: "12345678901" }), "state.authRequests.0.credentials.code");
+    await expectRefused(credentials({ linkToken: "abc" }), "state.authRequests.0.credentials.linkToken: expected a link token as the mock issues them");
+    await expectRefused(withFirst(taken, () => ({ retiredLinkTokens: ["Not-A-UUID_l"] })), "state.authRequests.0.retiredLinkTokens.0");
+    // An email carries copies of them, and the same rules hold there.
+    const firstEmail = (change: object) => withState(taken, (s) => ({ inbox: { ...s.inbox, emails: s.inbox.emails.map((e, i) => (i === 0 ? { ...e, ...change } : e)) } }));
+    await expectRefused(firstEmail({ otp: "abc" }), "state.inbox.emails.0.otp: expected 4–10 digits");
+    await expectRefused(firstEmail({ linkToken: "abc" }), "state.inbox.emails.0.linkToken: expected a link token as the mock issues them");
+  });
+
+  it("refuses a magic link URI the send would refuse, or none where the type emails a link, and accepts any the send accepts", async () => {
+    const taken = await takeSnapshot();
+    await expectRefused(
+      withFirst(taken, () => ({ magiclinkAuthUri: `https://app.test/${"x".repeat(1_000)}` })),
+      "state.authRequests.0.magiclinkAuthUri: a send would refuse this: value length must be at most 1000 characters",
+    );
+    await expectRefused(withFirst(taken, () => ({ magiclinkAuthUri: "" })), "state.authRequests.0.magiclinkAuthUri: a send would refuse this");
+    await expectRefused(
+      withState(taken, (s) => ({ authRequests: s.authRequests.map(({ magiclinkAuthUri: _uri, ...rest }) => rest) })),
+      "state.authRequests.0.magiclinkAuthUri: missing: a LINK_OTP auth request emails a magic link",
+    );
+    // The send checks only the length: what it took, the snapshot takes.
+    const api = await restSession(mock);
+    expect((await api.send({ email: "rel@example.com", magiclink_auth_uri: "/relative/callback" })).status).toBe(200);
+    const exported = await fetch(`${mock.url}/_mock/v1/snapshot`).then((r) => r.text());
+    expect((await putText(exported)).status).toBe(200);
+  });
+
+  it("refuses template variables and a state outside the send's limits, naming the key", async () => {
+    const taken = await takeSnapshot();
+    const variables = (templateVariables: Record<string, string>) => withFirst(taken, () => ({ templateVariables }));
+    await expectRefused(variables({ a: "short key" }), "state.authRequests.0.templateVariables.a: a send would refuse this: value length must be at least 2 characters");
+    await expectRefused(variables({ ["k".repeat(26)]: "v" }), `state.authRequests.0.templateVariables.${"k".repeat(26)}: a send would refuse this`);
+    await expectRefused(variables({ app_name: "v".repeat(257) }), "state.authRequests.0.templateVariables.app_name: a send would refuse this: value length must be at most 256 characters");
+    await expectRefused(variables({ otp: "123456" }), 'state.authRequests.0.templateVariables.otp: a send would refuse this: "otp" is reserved');
+    await expectRefused(
+      variables(Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`key${i}`, "v"]))),
+      "state.authRequests.0.templateVariables: a send would refuse this: map must be at most 30 entries",
+    );
+    await expectRefused(withFirst(taken, () => ({ state: "" })), "state.authRequests.0.state: a send would refuse this");
+    await expectRefused(withFirst(taken, () => ({ email: "not an address" })), "state.authRequests.0.email: a send would refuse this");
+  });
+
+  it("refuses attempts that disagree with the status: reaching maxAttempts locks, and nothing short of it", async () => {
+    const taken = await takeSnapshot();
+    const maxAttempts = taken.state.authRequests[0]!.maxAttempts;
+    await expectRefused(withFirst(taken, () => ({ attempts: maxAttempts })), `state.authRequests.0.status: "pending" with ${maxAttempts} of ${maxAttempts} wrong attempts used`);
+    await expectRefused(withFirst(taken, () => ({ attempts: maxAttempts + 1, status: "locked" })), `state.authRequests.0.attempts: ${maxAttempts + 1} wrong attempts, more than`);
+    await expectRefused(withFirst(taken, () => ({ attempts: 1, status: "locked" })), `state.authRequests.0.status: locked after 1 of ${maxAttempts} wrong attempts`);
+  });
+
+  it("refuses auth requests out of the order they were made, and keeps the order when the clock was set back between sends", async () => {
+    mock.clock.freeze();
+    await (await restSession(mock)).send({ email: "same@example.com" });
+    mock.clock.set(Date.UTC(2020, 0, 1));
+    // A new token: the first one's validity starts after the clock's new time.
+    await (await restSession(mock)).send({ email: "same@example.com" });
+    const exported = await fetch(`${mock.url}/_mock/v1/snapshot`).then((r) => r.text());
+    const taken = JSON.parse(exported) as Snapshot;
+    const [first, second] = taken.state.authRequests;
+    expect(second!.createdAt).toBeLessThan(first!.createdAt);
+    expect((await putText(exported)).status).toBe(200);
+    await expectRefused(
+      withState(taken, () => ({ authRequests: [second!, first!] })),
+      "state.authRequests.1.sendIndex: send number 1 to same@example.com comes after send number 2: auth requests go oldest first",
+    );
+  });
+});

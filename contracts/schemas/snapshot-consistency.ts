@@ -1,5 +1,73 @@
 import type { z } from "zod";
 import { addressKey } from "../../mock-server/src/domain/auth-request.js";
+import type { PasswordlessType } from "../../mock-server/src/domain/settings.js";
+import { missesMagiclinkAuthUri, needsCode, needsLink, sendViolations } from "../../mock-server/src/domain/validation.js";
+
+/** The fields of one auth request the record checks below read. */
+interface AuthRequestToCheck {
+  email: string;
+  template: "SIGNIN" | "SIGNUP";
+  passwordlessType: PasswordlessType;
+  magiclinkAuthUri?: string | undefined;
+  state?: string | undefined;
+  templateVariables: Record<string, string>;
+  attempts: number;
+  maxAttempts: number;
+  status: "pending" | "verified" | "locked";
+  credentials: { code?: string | undefined; linkToken?: string | undefined };
+}
+
+/**
+ * The checks one auth request must pass beyond its shape, so that an import
+ * holds only requests the mock could have made: what its send gave passes the
+ * send's own rules (the same function, not a copy), its credentials are those
+ * its passwordless type issues, and its attempts agree with its status.
+ */
+export function checkAuthRequest(request: AuthRequestToCheck, ctx: z.RefinementCtx): void {
+  const report: Report = (path, message) => ctx.addIssue({ code: "custom", path, message });
+  const sent = {
+    email: request.email,
+    template: request.template,
+    ...(request.magiclinkAuthUri !== undefined && { magiclinkAuthUri: request.magiclinkAuthUri }),
+    ...(request.state !== undefined && { state: request.state }),
+    templateVariables: request.templateVariables,
+  };
+  for (const violation of sendViolations(sent)) {
+    report([...(violation.path ?? [])], `a send would refuse this: ${violation.description} [${violation.constraint}]`);
+  }
+  const type = request.passwordlessType;
+  if (missesMagiclinkAuthUri(type, request.magiclinkAuthUri)) {
+    report(["magiclinkAuthUri"], `missing: a ${type} auth request emails a magic link, and a send without magiclink_auth_uri is refused`);
+  }
+  const { code, linkToken } = request.credentials;
+  if (needsCode(type) !== (code !== undefined)) {
+    report(
+      code === undefined ? ["credentials"] : ["credentials", "code"],
+      code === undefined
+        ? `no code, but a ${type} auth request always has one (the mock issues codes for OTP and LINK_OTP)`
+        : `a ${type} auth request has no code (the mock issues codes for OTP and LINK_OTP only)`,
+    );
+  }
+  if (needsLink(type) !== (linkToken !== undefined)) {
+    report(
+      linkToken === undefined ? ["credentials"] : ["credentials", "linkToken"],
+      linkToken === undefined
+        ? `no link token, but a ${type} auth request always has one (the mock issues link tokens for LINK and LINK_OTP)`
+        : `a ${type} auth request has no link token (the mock issues link tokens for LINK and LINK_OTP only)`,
+    );
+  }
+  // The wrong attempt that reaches maxAttempts locks the request, and nothing else does.
+  if (request.attempts > request.maxAttempts) {
+    report(["attempts"], `${request.attempts} wrong attempts, more than the request's maxAttempts of ${request.maxAttempts}: it locks at the last one allowed`);
+  } else if ((request.attempts === request.maxAttempts) !== (request.status === "locked")) {
+    report(
+      ["status"],
+      request.status === "locked"
+        ? `locked after ${request.attempts} of ${request.maxAttempts} wrong attempts: a request locks only when its attempts reach maxAttempts`
+        : `"${request.status}" with ${request.attempts} of ${request.maxAttempts} wrong attempts used: the attempt that reaches maxAttempts locks the request`,
+    );
+  }
+}
 
 /** The parts of a snapshot the checks below read. */
 interface SnapshotToCheck {
@@ -45,8 +113,20 @@ function checkAuthRequests(state: SnapshotToCheck["state"], environmentId: strin
   const id = uniqueness(report, (value) => `auth request id "${value}"`);
   // One token must lead to one request, or a link would verify another request than it was sent for.
   const token = uniqueness(report, () => "a link token");
+  // The store keeps requests in the order they were made, and retention drops the first ones. createdAt
+  // cannot tell that order (the clock may be set back between sends); the send number per address can.
+  const lastSend = new Map<string, number>();
   for (const [i, request] of requests.entries()) {
     id(request.id, ["authRequests", i, "id"]);
+    const key = addressKey(request.email);
+    const previous = lastSend.get(key) ?? 0;
+    if (request.sendIndex <= previous) {
+      report(
+        ["authRequests", i, "sendIndex"],
+        `send number ${request.sendIndex} to ${key} comes after send number ${previous}: auth requests go oldest first, in the order they were made`,
+      );
+    }
+    lastSend.set(key, Math.max(previous, request.sendIndex));
     if (request.environmentId !== environmentId) {
       report(["authRequests", i, "environmentId"], `"${request.environmentId}" is not the snapshot's environment "${environmentId}"`);
     }

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { ISSUED_CREDENTIALS } from "../../mock-server/src/domain/auth-request.js";
 import { MOCK_TIME_MAX, MOCK_TIME_MIN, MOCK_TIME_RANGE } from "../../mock-server/src/domain/mock-time.js";
 import { ownRecord } from "../../mock-server/src/domain/own-record.js";
-import { settingsSchema } from "../../mock-server/src/domain/settings.js";
-import { isEmailAddress, LIMITS, templateVariables } from "../../mock-server/src/domain/validation.js";
+import { OTP_LENGTH, settingsSchema } from "../../mock-server/src/domain/settings.js";
+import { isEmailAddress, templateVariables } from "../../mock-server/src/domain/validation.js";
 import { faultRuleInput } from "./faults.js";
-import { checkSnapshot } from "./snapshot-consistency.js";
+import { checkAuthRequest, checkSnapshot } from "./snapshot-consistency.js";
 
 /** The versioned snapshot of one environment (`GET|PUT /_mock/v1/snapshot`). */
 
@@ -25,7 +26,8 @@ const passwordlessType = z.enum(["OTP", "LINK", "LINK_OTP"]);
 const issuedId = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "expected 1–200 letters, digits, '_' or '-', as the mock issues ids");
 const linkToken = z
   .string()
-  .regex(new RegExp(`^[A-Za-z0-9_-]{1,${LIMITS.linkTokenMaxLength}}$`), `expected 1–${LIMITS.linkTokenMaxLength} letters, digits, '_' or '-', as the mock issues link tokens`);
+  .regex(ISSUED_CREDENTIALS.linkToken, 'expected a link token as the mock issues them: a lower-case version 4 UUID, then "_l"');
+const code = z.string().regex(ISSUED_CREDENTIALS.code, `expected ${OTP_LENGTH.min}–${OTP_LENGTH.max} digits, as the mock issues codes`);
 const emailAddress = z.string().refine(isEmailAddress, "expected an email address a send would accept (it goes into the email's To header)");
 const headerText = z.string().regex(/^[^\x00-\x1f\x7f]*$/, "expected no control characters such as CR or LF: it goes into an email header");
 const addressKey = z
@@ -46,14 +48,15 @@ const stringMap = z
 
 // Keys in the order the mock writes them, so an export imported and exported again reads the same byte for byte.
 const credentials = z
-  .object({ generation: z.number().int().nonnegative(), code: z.string().optional(), linkToken: linkToken.optional() })
+  .object({ generation: z.number().int().nonnegative(), code: code.optional(), linkToken: linkToken.optional() })
   .strict();
 
 export const authRequestSnapshot = z
   .object({
     id: issuedId,
     environmentId: z.string(),
-    email: emailAddress,
+    // The address, state, magic link URI and template variables are checked by the send's own rules (checkAuthRequest).
+    email: z.string(),
     state: z.string().optional(),
     template,
     passwordlessType,
@@ -71,7 +74,8 @@ export const authRequestSnapshot = z
     retiredLinkTokens: z.array(linkToken),
     verifiedAt: epochMs.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(checkAuthRequest);
 
 export const emailSnapshot = z
   .object({
@@ -84,7 +88,7 @@ export const emailSnapshot = z
     to: emailAddress,
     date: epochMs,
     template,
-    otp: z.string().optional(),
+    otp: code.optional(),
     link: z.string().optional(),
     linkToken: linkToken.optional(),
     generation: z.number().int().nonnegative(),

@@ -1,7 +1,7 @@
 import { ERROR_CODES, ScalekitError } from "./errors.js";
 import { describeInstant, MOCK_TIME_MAX } from "./mock-time.js";
-import { randomDigits, randomUrlSafe, randomUuid, type RandomSource } from "./random.js";
-import type { PasswordlessType, Settings } from "./settings.js";
+import { randomDigits, randomUrlSafe, randomUuid, UUID_PATTERN, type RandomSource } from "./random.js";
+import { OTP_LENGTH, type PasswordlessType, type Settings } from "./settings.js";
 import { needsCode, needsLink, type ValidSend } from "./validation.js";
 
 export type TemplateType = ValidSend["template"];
@@ -60,6 +60,15 @@ export function addressKey(email: string): string {
   return email.toLowerCase();
 }
 
+/** Ends every link token the mock issues. */
+const LINK_TOKEN_SUFFIX = "_l";
+
+/** The shapes of what issueCredentials makes; a snapshot may hold no other code or link token. */
+export const ISSUED_CREDENTIALS = {
+  code: new RegExp(`^[0-9]{${OTP_LENGTH.min},${OTP_LENGTH.max}}$`),
+  linkToken: new RegExp(`^${UUID_PATTERN}${LINK_TOKEN_SUFFIX}$`),
+} as const;
+
 /**
  * Credentials for the given generation of a send. They derive from
  * (environment, address, nth send, generation) only, so parallel tests on
@@ -77,7 +86,7 @@ export function issueCredentials(
   return {
     generation,
     ...(needsCode(type) && { code: randomDigits(ctx.random.stream(...scope, "code"), otpLength) }),
-    ...(needsLink(type) && { linkToken: `${randomUuid(ctx.random.stream(...scope, "link_token"))}_l` }),
+    ...(needsLink(type) && { linkToken: `${randomUuid(ctx.random.stream(...scope, "link_token"))}${LINK_TOKEN_SUFFIX}` }),
   };
 }
 

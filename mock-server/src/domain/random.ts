@@ -30,6 +30,9 @@ export function randomUrlSafe(stream: RandomStream, count: number): string {
   return String.fromCharCode(...Array.from(stream.bytes(count), (byte) => URL_SAFE.charCodeAt(byte & 63)));
 }
 
+/** What randomUuid makes, as a regular expression source: lower-case hex, version 4, RFC 4122 variant. */
+export const UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
+
 /** A version-4 shaped UUID. */
 export function randomUuid(stream: RandomStream): string {
   const b = stream.bytes(16);

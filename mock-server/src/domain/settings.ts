@@ -5,6 +5,9 @@ import { describeValue } from "./preview.js";
 export const PASSWORDLESS_TYPES = ["OTP", "LINK", "LINK_OTP"] as const;
 export type PasswordlessType = (typeof PASSWORDLESS_TYPES)[number];
 
+/** Digits an OTP code may have (setting `otpLength`): also what snapshot import accepts as a code. */
+export const OTP_LENGTH = { min: 4, max: 10 } as const;
+
 /** Seconds, given as a number or a duration string such as "5m". */
 const SECONDS_HINT = 'expected whole seconds or a duration like "5m"';
 const seconds = z
@@ -30,7 +33,7 @@ export const settingsFields = z
     /** What a send emails: a code, a magic link, or both. */
     passwordlessType: z.enum(PASSWORDLESS_TYPES).default("OTP"),
     /** Digits in an OTP code. */
-    otpLength: z.number().int().min(4).max(10).default(6),
+    otpLength: z.number().int().min(OTP_LENGTH.min).max(OTP_LENGTH.max).default(6),
     /** Lifetime of an auth request when the send gives no `expires_in`. */
     defaultExpiresIn: seconds.default(300),
     /** Smallest accepted `expires_in`. */

@@ -63,7 +63,11 @@ export interface ValidSend {
   templateVariables: Record<string, string>;
 }
 
-type Violation = FieldViolation;
+/**
+ * A broken rule, and for a send's fields where it lies in a SendInput: the
+ * property, and for a template variable its key (snapshot import names it so).
+ */
+export type Violation = FieldViolation & { path?: readonly string[] };
 
 // The HTML5 definition of a valid email address, which buf.validate's
 // `string.email` rule also uses.
@@ -81,10 +85,11 @@ function length(value: string): number {
   return count;
 }
 
-function checkLength(out: Violation[], field: string, value: string, min: number, max: number): void {
+function checkLength(out: Violation[], field: string, value: string, min: number, max: number, path?: readonly string[]): void {
   const n = length(value);
-  if (n < min) out.push({ field, constraint: "string.min_len", description: `value length must be at least ${min} characters` });
-  else if (n > max) out.push({ field, constraint: "string.max_len", description: `value length must be at most ${max} characters` });
+  const at = path === undefined ? {} : { path };
+  if (n < min) out.push({ field, constraint: "string.min_len", description: `value length must be at least ${min} characters`, ...at });
+  else if (n > max) out.push({ field, constraint: "string.max_len", description: `value length must be at most ${max} characters`, ...at });
 }
 
 /** Violations a message lists, and a response carries: a map of thousands of bad keys must not make a megabyte error. */
@@ -97,38 +102,41 @@ function fail(violations: Violation[]): never {
   const text = listed.join("; ") + (more > 0 ? `; and ${more} more` : "");
   throw new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, `validation error: ${text}`, {
     field: first.field,
-    violations: violations.slice(0, MAX_LISTED_VIOLATIONS.details),
+    violations: violations.slice(0, MAX_LISTED_VIOLATIONS.details).map(({ field, constraint, description }) => ({ field, constraint, description })),
   });
 }
 
 /**
- * Applies the rules of SendPasswordlessRequest: those the SDK's descriptor
- * carries, plus the environment's own (expiry bounds, magic link URI).
+ * The broken rules of a send's fields, in the order the service lists them.
+ * `expires_in` is checked against `settings` when both are given: its bounds
+ * are the environment's and may change, while the other rules hold for every
+ * auth request the mock ever stored, which is how snapshot import uses them.
  */
-export function validateSend(input: SendInput, settings: Settings): ValidSend {
+export function sendViolations(input: SendInput, settings?: Pick<Settings, "minExpiresIn" | "maxExpiresIn">): Violation[] {
   const violations: Violation[] = [];
 
   if (input.email === "") {
-    violations.push({ field: "email", constraint: "required", description: "value is required" });
+    violations.push({ field: "email", constraint: "required", description: "value is required", path: ["email"] });
   } else if (length(input.email) > LIMITS.emailMaxLength) {
-    checkLength(violations, "email", input.email, 1, LIMITS.emailMaxLength);
+    checkLength(violations, "email", input.email, 1, LIMITS.emailMaxLength, ["email"]);
   } else if (!EMAIL.test(input.email) || input.email.split("@")[0]!.length > 64) {
-    violations.push({ field: "email", constraint: "string.email", description: "value must be a valid email address" });
+    violations.push({ field: "email", constraint: "string.email", description: "value must be a valid email address", path: ["email"] });
   }
 
   if (input.template !== undefined && !TEMPLATE_TYPES.includes(input.template as TemplateName)) {
-    violations.push({ field: "template", constraint: "enum.defined_only", description: "value must be one of the defined enum values" });
+    violations.push({ field: "template", constraint: "enum.defined_only", description: "value must be one of the defined enum values", path: ["template"] });
   }
   if (input.magiclinkAuthUri !== undefined) {
-    checkLength(violations, "magiclink_auth_uri", input.magiclinkAuthUri, 1, LIMITS.magiclinkAuthUriMaxLength);
+    checkLength(violations, "magiclink_auth_uri", input.magiclinkAuthUri, 1, LIMITS.magiclinkAuthUriMaxLength, ["magiclinkAuthUri"]);
   }
-  if (input.state !== undefined) checkLength(violations, "state", input.state, 1, LIMITS.stateMaxLength);
+  if (input.state !== undefined) checkLength(violations, "state", input.state, 1, LIMITS.stateMaxLength, ["state"]);
 
-  if (input.expiresIn !== undefined && (input.expiresIn < settings.minExpiresIn || input.expiresIn > settings.maxExpiresIn)) {
+  if (settings !== undefined && input.expiresIn !== undefined && (input.expiresIn < settings.minExpiresIn || input.expiresIn > settings.maxExpiresIn)) {
     violations.push({
       field: "expires_in",
       constraint: "uint32.gte_lte",
       description: `value must be greater than or equal to ${settings.minExpiresIn} and less than or equal to ${settings.maxExpiresIn}`,
+      path: ["expiresIn"],
     });
   }
 
@@ -138,27 +146,43 @@ export function validateSend(input: SendInput, settings: Settings): ValidSend {
       field: "template_variables",
       constraint: "map.max_pairs",
       description: `map must be at most ${LIMITS.templateVariablesMaxPairs} entries`,
+      path: ["templateVariables"],
     });
   }
   for (const [key, value] of pairs) {
     // A key over the length limit is named cut short: the limit is what the caller needs to know.
     const field = `template_variables[${quote(key)}]`;
-    checkLength(violations, field, key, LIMITS.templateVariableKeyMinLength, LIMITS.templateVariableKeyMaxLength);
+    const path = ["templateVariables", key];
+    checkLength(violations, field, key, LIMITS.templateVariableKeyMinLength, LIMITS.templateVariableKeyMaxLength, path);
     if (length(value) > LIMITS.templateVariableValueMaxLength) {
-      violations.push({ field, constraint: "string.max_len", description: `value length must be at most ${LIMITS.templateVariableValueMaxLength} characters` });
+      violations.push({ field, constraint: "string.max_len", description: `value length must be at most ${LIMITS.templateVariableValueMaxLength} characters`, path });
     }
     if ((RESERVED_TEMPLATE_VARIABLES as readonly string[]).includes(key)) {
       violations.push({
         field,
         constraint: "template_variables.reserved",
         description: `"${key}" is reserved and filled in by Scalekit; reserved names: ${RESERVED_TEMPLATE_VARIABLES.join(", ")}`,
+        path,
       });
     }
   }
+  return violations;
+}
 
+/** A send without a magic link URI, where the passwordless type emails a link. */
+export function missesMagiclinkAuthUri(type: PasswordlessType, magiclinkAuthUri: string | undefined): boolean {
+  return needsLink(type) && magiclinkAuthUri === undefined;
+}
+
+/**
+ * Applies the rules of SendPasswordlessRequest: those the SDK's descriptor
+ * carries, plus the environment's own (expiry bounds, magic link URI).
+ */
+export function validateSend(input: SendInput, settings: Settings): ValidSend {
+  const violations = sendViolations(input, settings);
   if (violations.length > 0) fail(violations);
 
-  if (needsLink(settings.passwordlessType) && input.magiclinkAuthUri === undefined) {
+  if (missesMagiclinkAuthUri(settings.passwordlessType, input.magiclinkAuthUri)) {
     throw new ScalekitError(
       "InvalidArgument",
       ERROR_CODES.magiclinkAuthUriRequired,
@@ -167,6 +191,7 @@ export function validateSend(input: SendInput, settings: Settings): ValidSend {
     );
   }
 
+  const pairs = Object.entries(input.templateVariables);
   const template = input.template === undefined || input.template === "UNSPECIFIED" ? "SIGNIN" : (input.template as "SIGNIN" | "SIGNUP");
   return {
     email: input.email,

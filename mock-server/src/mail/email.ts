@@ -44,6 +44,18 @@ export function assertTemplateVariables(templates: TemplateSet, template: Templa
   }
 }
 
+/**
+ * Characters that break or hide a header line: C0 controls (CR, LF, NUL, tab…), DEL, and the
+ * line breaks of Unicode (NEL, line and paragraph separators). Template variables may hold any
+ * text, but a subject is one header line, and a snapshot refuses one with control characters.
+ */
+const NOT_IN_A_HEADER_LINE = /[\x00-\x1f\x7f\u0085\u2028\u2029]/g;
+
+/** Text as one header line: what would break it becomes a space, runs of spaces one space. */
+function oneHeaderLine(text: string): string {
+  return text.replace(NOT_IN_A_HEADER_LINE, " ").replace(/\s+/g, " ").trim();
+}
+
 /** "2026-11-28 10:05 UTC": how the expiry reads in an email body. */
 function formatExpiry(epochMs: number): string {
   return new Date(epochMs).toISOString().replace("T", " ").slice(0, 16) + " UTC";
@@ -115,7 +127,7 @@ class ComposedEmail implements CapturedEmail {
   }
 
   get subject(): string {
-    return renderTemplate(this.#source.subject, this.#variables()).replace(/\s+/g, " ").trim();
+    return oneHeaderLine(renderTemplate(this.#source.subject, this.#variables()));
   }
 
   get html(): string {

@@ -47,11 +47,16 @@ export class Inbox {
     // Assigned in place: a spread would render the draft's lazy bodies.
     const email: CapturedEmail = Object.assign(draft, { seq: this.#nextSeq++ });
     this.#add(email);
-    const excess = this.#emails.length - this.#limit();
-    if (excess > 0) for (const old of this.#emails.splice(0, excess)) this.#forget(old);
+    this.applyLimit();
     for (const listener of this.#listeners) listener(email);
     for (const waiter of [...this.#waiters]) waiter.check();
     return email;
+  }
+
+  /** Drops the oldest emails past the limit: after each capture, and when the limit is lowered. */
+  applyLimit(): void {
+    const excess = this.#emails.length - this.#limit();
+    if (excess > 0) for (const old of this.#emails.splice(0, excess)) this.#forget(old);
   }
 
   #add(email: CapturedEmail): void {

@@ -1,3 +1,4 @@
+import { ZodError } from "zod";
 import { ClockRangeError, MockClock } from "../clock.js";
 import { addressKey, type AuthRequest } from "../domain/auth-request.js";
 import { isMockTime } from "../domain/mock-time.js";
@@ -96,11 +97,31 @@ export class Environment {
     return this.#settings;
   }
 
-  /** Applies a partial update; fields left out keep their values. Throws a ZodError when invalid. */
+  /**
+   * Applies a partial update; fields left out keep their values. Throws a
+   * ZodError when invalid, changing nothing. Lowered retention limits apply at
+   * once: the oldest emails, auth requests and journal entries past them go.
+   * A `faultLimit` below the rules held is refused instead: dropping rules
+   * would change what the next calls do.
+   */
   updateSettings(patch: SettingsInput): Settings {
-    this.#settings = settingsSchema.parse({ ...this.#settings, ...patch });
-    this.journal.limit = this.#settings.journalLimit;
-    return this.#settings;
+    const next = settingsSchema.parse({ ...this.#settings, ...patch });
+    const rules = this.#faults.size;
+    if (next.faultLimit < rules) {
+      throw new ZodError([
+        {
+          code: "custom",
+          path: ["faultLimit"],
+          input: next.faultLimit,
+          message: `${next.faultLimit} is below the ${rules} fault rules this environment holds; delete some first (DELETE /faults/{id}), then lower faultLimit`,
+        },
+      ]);
+    }
+    this.#settings = next;
+    this.journal.limit = next.journalLimit;
+    this.inbox.applyLimit();
+    this.#dropOldAuthRequests();
+    return next;
   }
 
   /** Numbers the next send to this address (1-based). */
@@ -115,6 +136,11 @@ export class Environment {
     this.#authRequests.set(request.id, request);
     const token = request.credentials.linkToken;
     if (token !== undefined) this.#linkTokens.set(token, request.id);
+    this.#dropOldAuthRequests();
+  }
+
+  /** Keeps the newest `authRequestLimit` auth requests; the links of those dropped stop working. */
+  #dropOldAuthRequests(): void {
     // Maps keep insertion order: the first keys are the oldest requests.
     for (const [id, old] of this.#authRequests) {
       if (this.#authRequests.size <= this.#settings.authRequestLimit) break;

@@ -65,21 +65,27 @@ export class EnvironmentStore {
     }
     const invalid = request.id === undefined ? undefined : chosenIdProblem("environment", request.id);
     if (invalid !== undefined) throw new EnvironmentError("invalid", invalid);
-    const n = ++this.#created;
+    // Counted only once the environment is made: a refused create must not shift the ids and
+    // credentials of every later one.
+    const n = this.#created + 1;
     const stream = new SeededRandom(this.#seed).stream("environment", n);
     const id = request.id ?? `env_${randomUrlSafe(stream, 16).replace(/[-_]/g, "x")}`;
     const clientId = request.clientId ?? `skc_${randomUrlSafe(stream, 20).replace(/[-_]/g, "x")}`;
     if (this.#byId.has(id)) throw new EnvironmentError("conflict", `an environment with id "${id}" already exists`);
     if (this.#byClientId.has(clientId)) throw new EnvironmentError("conflict", `client id "${clientId}" is already used by another environment`);
-    return this.#add({
+    const clientSecret = request.clientSecret ?? `test_${randomUrlSafe(stream, 48)}`;
+    const settings = settingsSchema.parse({ ...this.#baseSettings, ...request.settings });
+    const env = this.#add({
       id,
       // The creation count: unique among the environments this store ever made, and the same run to run.
       generation: n,
       clientId,
-      clientSecret: request.clientSecret ?? `test_${randomUrlSafe(stream, 48)}`,
-      settings: settingsSchema.parse({ ...this.#baseSettings, ...request.settings }),
+      clientSecret,
+      settings,
       seed: request.seed ?? `${this.#seed}/${id}`,
     });
+    this.#created = n;
+    return env;
   }
 
   delete(id: string): boolean {
