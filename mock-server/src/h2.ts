@@ -2,6 +2,14 @@ import { constants, Http2ServerResponse, type Http2ServerRequest, type Http2Sess
 import type { OutgoingHttpHeaders } from "node:http";
 
 /**
+ * Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS;
+ * nghttp2's default is 2^32 - 1). gRPC clients expect at least 100; 250 is also Go's
+ * net/http2 server default. A client past it queues its requests until streams close,
+ * so one connection holds no more requests in flight than 250 HTTP/1.1 connections.
+ */
+export const MAX_CONCURRENT_STREAMS = 250;
+
+/**
  * Header fields that describe an HTTP/1.1 connection (RFC 9113 §8.2.2). An
  * HTTP/2 response must not carry them; Node throws when one reaches the wire.
  * Code written for HTTP/1.1 sets them freely (an event stream sets

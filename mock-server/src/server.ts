@@ -2,7 +2,7 @@ import { createServer as createHttp1Server, type IncomingMessage, type ServerRes
 import { constants as h2, createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { closeWhenIdle, Http2Response, limitRequestTime } from "./h2.js";
+import { closeWhenIdle, Http2Response, limitRequestTime, MAX_CONCURRENT_STREAMS } from "./h2.js";
 import { relay, sniff } from "./sniff.js";
 
 export type RequestHandler = (
@@ -130,7 +130,7 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
   http1.removeAllListeners("connection");
 
   const http2 = createHttp2Server(
-    { Http2ServerResponse: Http2Response },
+    { Http2ServerResponse: Http2Response, settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS } },
     (request: Http2ServerRequest, response: Http2ServerResponse) => {
       limitRequestTime(request, response as Http2Response, options.requestTimeoutMs);
       void onRequest(request, response);
