@@ -28,7 +28,8 @@ describe("scalekit-mock CLI", () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
     for (const flag of ["--port", "--host", "--seed", "--client-id", "--client-secret", "--passwordless-type", "--config", "SCALEKIT_MOCK_PORT",
-      "--first-byte-timeout", "--headers-timeout", "--idle-timeout", "--max-connections", "SCALEKIT_MOCK_IDLE_TIMEOUT"]) {
+      "--first-byte-timeout", "--headers-timeout", "--request-timeout", "--idle-timeout", "--max-connections", "SCALEKIT_MOCK_IDLE_TIMEOUT",
+      "SCALEKIT_MOCK_REQUEST_TIMEOUT"]) {
       expect(help.stdout).toContain(flag);
     }
     expect(await runCli(["--version"])).toMatchObject({ code: 0, stdout: `${version}\n` });
@@ -42,6 +43,7 @@ describe("scalekit-mock CLI", () => {
     [["--token-ttl", "soon"], "tokenTtl"],
     [["--idle-timeout", "soon"], "idleTimeout"],
     [["--headers-timeout", "0"], "headersTimeout"],
+    [["--request-timeout", "1s"], "requestTimeout: 1000 ms is shorter than headersTimeout"],
     [["--max-connections", "0"], "maxConnections"],
     [["--config", "/nonexistent/scalekit.json"], "cannot read config file"],
     [["extra"], "Unexpected argument"],

@@ -10,7 +10,7 @@ let mock: MockScalekit;
 let port: number;
 
 beforeAll(async () => {
-  mock = await createMockScalekit({ seed: "limits", firstByteTimeout: "300ms", headersTimeout: "300ms", idleTimeout: "500ms" });
+  mock = await createMockScalekit({ seed: "limits", firstByteTimeout: "300ms", headersTimeout: "300ms", requestTimeout: "700ms", idleTimeout: "500ms" });
   port = Number(new URL(mock.url).port);
 });
 afterAll(() => mock.close());
@@ -105,6 +105,23 @@ describe("HTTP/1.1 request headers", () => {
   });
 });
 
+describe("an HTTP/1.1 request body", () => {
+  it("that trickles in past the request timeout is answered 408 and the connection closed", async () => {
+    const raw = new Raw();
+    await raw.write("POST /_mock/v1/clock HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n");
+    // A byte every 100 ms: the headers came in time, the body never completes.
+    const drip = setInterval(() => void raw.write(" "), 100);
+    try {
+      const closedAfter = await raw.closed();
+      expect(closedAfter).toBeGreaterThanOrEqual(600);
+      expect(closedAfter).toBeLessThan(3_000);
+    } finally {
+      clearInterval(drip);
+    }
+    expect(raw.received).toMatch(/^HTTP\/1\.1 408 /);
+  });
+});
+
 describe("an idle HTTP/1.1 keep-alive connection", () => {
   it("is closed after the idle timeout", async () => {
     const raw = new Raw();
@@ -115,7 +132,7 @@ describe("an idle HTTP/1.1 keep-alive connection", () => {
     expect(Date.now() - answered).toBeGreaterThanOrEqual(400);
   });
 
-  it("is not closed while a long-poll is in flight, even past the idle timeout", async () => {
+  it("is not closed while a long-poll is in flight, even past the idle and request timeouts", async () => {
     const raw = new Raw();
     await raw.write(get("/_mock/v1/health"));
     await raw.until('"status":"ok"');
@@ -146,7 +163,7 @@ describe("an HTTP/2 session", () => {
     expect(Date.now() - answered).toBeGreaterThanOrEqual(400);
   });
 
-  it("is not closed while an event stream is open, even past the idle timeout", async () => {
+  it("is not closed while an event stream is open, even past the idle and request timeouts", async () => {
     const session = open();
     let isClosed = false;
     session.once("close", () => (isClosed = true));
@@ -160,6 +177,54 @@ describe("an HTTP/2 session", () => {
     for (let i = 0; i < 200 && !text.includes("event: email.captured"); i++) await sleep(10);
     expect(text).toContain("events@example.com");
     stream.close();
+    session.close();
+  });
+
+  /** A POST whose HEADERS go out and whose body then stops after `{`, without END_STREAM. */
+  const stalledPost = (session: ClientHttp2Session) => {
+    const stream = session.request({ ":method": "POST", ":path": "/_mock/v1/clock", "content-type": "application/json" }, { endStream: false });
+    stream.on("error", () => undefined);
+    stream.write("{");
+    let body = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => (body += chunk));
+    const answer = new Promise<{ status: number; after: number; body: () => string }>((resolve) => {
+      const started = Date.now();
+      stream.once("response", (headers) => resolve({ status: Number(headers[":status"]), after: Date.now() - started, body: () => body }));
+    });
+    const closed = new Promise<number>((resolve) => stream.once("close", () => resolve(stream.rstCode ?? -1)));
+    return { answer, closed };
+  };
+
+  it("answers 408 to a request whose body stalls past the request timeout, then closes once idle", async () => {
+    const session = open();
+    const done = closed(session);
+    const { answer, closed: streamClosed } = stalledPost(session);
+    const { status, after, body } = await answer;
+    expect(status).toBe(408);
+    expect(after).toBeGreaterThanOrEqual(600);
+    expect(after).toBeLessThan(3_000);
+    // Reset with NO_ERROR: the client may stop sending, and the 408 stands.
+    expect(await streamClosed).toBe(0);
+    expect(body()).toContain("--request-timeout");
+    const reset = Date.now();
+    await done;
+    expect(Date.now() - reset).toBeGreaterThanOrEqual(400);
+  });
+
+  it("lets a long-poll outlive the request timeout while a stalled request beside it is answered 408", async () => {
+    const session = open();
+    const poll = session.request({ ":path": "/_mock/v1/emails/latest?to=beside@example.com&wait=10s" });
+    poll.setEncoding("utf8");
+    let polled = "";
+    poll.on("data", (chunk: string) => (polled += chunk));
+    const stalled = stalledPost(session);
+    expect((await stalled.answer).status).toBe(408);
+    await sleep(600);
+    expect(poll.closed).toBe(false);
+    await sendTo("beside@example.com");
+    await new Promise((resolve) => poll.once("end", resolve));
+    expect(polled).toContain('"to":"beside@example.com"');
     session.close();
   });
 });

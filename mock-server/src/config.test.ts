@@ -29,7 +29,23 @@ describe("connection limits", () => {
     expect(serverOptionsSchema.parse(options)).toEqual(options);
   });
 
+  it("read the request timeout from --request-timeout or SCALEKIT_MOCK_REQUEST_TIMEOUT, five minutes by default", () => {
+    expect(serve([]).requestTimeout).toBe(300_000);
+    expect(serve(["--request-timeout", "90"], { SCALEKIT_MOCK_REQUEST_TIMEOUT: "10m" }).requestTimeout).toBe(90_000);
+    expect(serve([], { SCALEKIT_MOCK_REQUEST_TIMEOUT: "10m" }).requestTimeout).toBe(600_000);
+    expect(serverOptionsSchema.parse({ requestTimeout: 1_500, headersTimeout: "1s" }).requestTimeout).toBe(1_500);
+  });
+
+  it("refuse a request timeout shorter than the headers timeout, saying which to change", () => {
+    const argv = ["--request-timeout", "10s", "--headers-timeout", "20s"];
+    expect(() => serve(argv)).toThrow(ConfigError);
+    expect(() => serve(argv)).toThrow(/requestTimeout: 10000 ms is shorter than headersTimeout \(20000 ms\).*raise --request-timeout or lower --headers-timeout/);
+    expect(() => serverOptionsSchema.parse({ headersTimeout: "10m" })).toThrow("requestTimeout");
+    expect(serve(argv.slice(0, 2).concat("--headers-timeout", "10s"))).toMatchObject({ requestTimeout: 10_000, headersTimeout: 10_000 });
+  });
+
   it.each([
+    [["--request-timeout", "0"], "requestTimeout"],
     [["--first-byte-timeout", "0"], "firstByteTimeout"],
     [["--idle-timeout", "2 days"], "idleTimeout"],
     [["--idle-timeout", "2d"], "idleTimeout"],

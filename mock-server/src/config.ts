@@ -30,11 +30,15 @@ const timeout = z.union([z.number(), z.string()]).transform((value, ctx) => {
 /**
  * Connection limits. The idle timeout is generous: SDKs keep connections open
  * between test steps, and a connection or HTTP/2 session with a request in
- * flight (a long-poll, an event stream) is never closed for idleness.
+ * flight (a long-poll, an event stream) is never closed for idleness. The
+ * request timeout is Node's own default: requests are tiny except snapshot
+ * imports of up to 256 MiB, which five minutes carries at under 1 MB/s; it
+ * covers only the arrival of a request, never the wait for its answer.
  */
 export const SERVER_LIMIT_DEFAULTS = {
   firstByteTimeout: 30_000,
   headersTimeout: 30_000,
+  requestTimeout: 300_000,
   idleTimeout: 300_000,
   maxConnections: 10_000,
 } as const;
@@ -68,12 +72,26 @@ export const serverOptionsSchema = z
     firstByteTimeout: timeout.default(SERVER_LIMIT_DEFAULTS.firstByteTimeout),
     /** An HTTP/1.1 request whose headers take longer than this to arrive is answered 408 and closed. */
     headersTimeout: timeout.default(SERVER_LIMIT_DEFAULTS.headersTimeout),
+    /**
+     * A request (headers and body) that takes longer than this to arrive is answered 408 (an HTTP/2
+     * stream whose response has started is reset). A long-poll or event stream whose request has
+     * arrived waits as long as it needs.
+     */
+    requestTimeout: timeout.default(SERVER_LIMIT_DEFAULTS.requestTimeout),
     /** A keep-alive connection or HTTP/2 session with no request in flight for this long is closed. */
     idleTimeout: timeout.default(SERVER_LIMIT_DEFAULTS.idleTimeout),
     /** Connections open at once; past it new ones are closed on arrival, open ones keep working. */
     maxConnections: z.coerce.number().int().min(1).max(1_000_000).default(SERVER_LIMIT_DEFAULTS.maxConnections),
   })
-  .strict();
+  .strict()
+  .superRefine((options, ctx) => {
+    if (options.requestTimeout >= options.headersTimeout) return;
+    ctx.addIssue({
+      code: "custom",
+      path: ["requestTimeout"],
+      message: `${options.requestTimeout} ms is shorter than headersTimeout (${options.headersTimeout} ms), yet a request's headers are part of it: raise --request-timeout or lower --headers-timeout`,
+    });
+  });
 
 export type ServerOptionsInput = z.input<typeof serverOptionsSchema>;
 export type ServerOptions = z.output<typeof serverOptionsSchema>;
@@ -103,6 +121,11 @@ const FLAGS = {
     env: "SCALEKIT_MOCK_HEADERS_TIMEOUT",
     type: "string",
     help: `answer 408 to an HTTP/1.1 request whose headers take longer (default ${SERVER_LIMIT_DEFAULTS.headersTimeout / 1000}s)`,
+  },
+  "request-timeout": {
+    env: "SCALEKIT_MOCK_REQUEST_TIMEOUT",
+    type: "string",
+    help: `answer 408 to a request (headers and body) that takes longer to arrive (default ${SERVER_LIMIT_DEFAULTS.requestTimeout / 60_000}m)`,
   },
   "idle-timeout": {
     env: "SCALEKIT_MOCK_IDLE_TIMEOUT",
@@ -228,6 +251,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
     ...(pick("allowed-host") !== undefined && { allowedHosts: pick("allowed-host")!.split(",").map((name) => name.trim()).filter(Boolean) }),
     ...(pick("first-byte-timeout") !== undefined && { firstByteTimeout: pick("first-byte-timeout") }),
     ...(pick("headers-timeout") !== undefined && { headersTimeout: pick("headers-timeout") }),
+    ...(pick("request-timeout") !== undefined && { requestTimeout: pick("request-timeout") }),
     ...(pick("idle-timeout") !== undefined && { idleTimeout: pick("idle-timeout") }),
     ...(pick("max-connections") !== undefined && { maxConnections: pick("max-connections") }),
     ...((values["open-control"] === true || env.SCALEKIT_MOCK_OPEN_CONTROL === "true") && { openControl: true }),

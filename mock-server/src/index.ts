@@ -101,6 +101,7 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     port: config.port,
     firstByteTimeoutMs: config.firstByteTimeout,
     headersTimeoutMs: config.headersTimeout,
+    requestTimeoutMs: config.requestTimeout,
     idleTimeoutMs: config.idleTimeout,
     maxConnections: config.maxConnections,
   });

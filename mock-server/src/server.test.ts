@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { listen, type Listening, type RequestHandler } from "./server.js";
 
-const limits = { firstByteTimeoutMs: 10_000, headersTimeoutMs: 10_000, idleTimeoutMs: 60_000, maxConnections: 100 };
+const limits = { firstByteTimeoutMs: 10_000, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, idleTimeoutMs: 60_000, maxConnections: 100 };
 
 let server: Listening | undefined;
 let logged: ReturnType<typeof vi.spyOn>;
@@ -24,8 +24,8 @@ afterEach(async () => {
   expect(escaped.splice(0)).toEqual([]);
 });
 
-async function start(handler: RequestHandler): Promise<string> {
-  server = await listen(handler, { host: "127.0.0.1", port: 0, ...limits });
+async function start(handler: RequestHandler, overrides: Partial<typeof limits> = {}): Promise<string> {
+  server = await listen(handler, { host: "127.0.0.1", port: 0, ...limits, ...overrides });
   return server.url;
 }
 
@@ -99,6 +99,102 @@ describe("HTTP/2 responses", () => {
     });
     expect(await h2Get(url, "/x")).toEqual({ status: 200, body: "ok" });
     expect(logged).not.toHaveBeenCalled();
+  });
+});
+
+describe("an HTTP/2 request that does not arrive in full within the request timeout", () => {
+  const requestTimeoutMs = 300;
+
+  /** Sends a POST's HEADERS and `{`, then nothing: no END_STREAM. */
+  function stalledPost(url: string) {
+    const session = connect(url);
+    session.on("error", () => undefined);
+    const stream = session.request({ ":method": "POST", ":path": "/stall" }, { endStream: false });
+    stream.on("error", () => undefined);
+    stream.write("{");
+    let body = "";
+    stream.on("data", (chunk) => (body += chunk));
+    const status = new Promise<number>((resolve) => stream.once("response", (h) => resolve(Number(h[constants.HTTP2_HEADER_STATUS]))));
+    const reset = new Promise<{ rstCode: number | undefined; body: string }>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error("the stream is still open after 3 s")), 3_000);
+      stream.once("close", () => {
+        clearTimeout(deadline);
+        session.close();
+        resolve({ rstCode: stream.rstCode, body });
+      });
+    });
+    return { session, status, reset };
+  }
+
+  it("is answered 408 while a request that has arrived may wait longer for its answer, on the same session", async () => {
+    const url = await start(
+      async (request, response) => {
+        if (request.url === "/stall") return;
+        let body = "";
+        for await (const chunk of request) body += chunk;
+        await new Promise((resolve) => setTimeout(resolve, 3 * requestTimeoutMs));
+        response.end(`got ${body}`);
+      },
+      { requestTimeoutMs, headersTimeoutMs: requestTimeoutMs },
+    );
+    const { session, status, reset } = stalledPost(url);
+    const slow = session.request({ ":method": "POST", ":path": "/slow" });
+    slow.end("{}");
+    let answer = "";
+    slow.on("data", (chunk) => (answer += chunk));
+    expect(await status).toBe(408);
+    expect(await reset).toMatchObject({ rstCode: constants.NGHTTP2_NO_ERROR });
+    await new Promise((resolve) => slow.once("end", resolve));
+    expect(answer).toBe("got {}");
+  });
+
+  it("drops what a handler answering at the same moment writes after the 408, without an error", async () => {
+    const url = await start(
+      (_request, response) => {
+        // Set after the server's own timer, this fires right after it: the 408 is out, the stream not yet closed.
+        setTimeout(() => {
+          response.setHeader("x-late", "1");
+          response.writeHead(200, { "content-type": "text/plain" });
+          (response as ServerResponse).write("late");
+          response.end();
+        }, requestTimeoutMs);
+      },
+      { requestTimeoutMs, headersTimeoutMs: requestTimeoutMs },
+    );
+    const { status, reset } = stalledPost(url);
+    expect(await status).toBe(408);
+    const { rstCode, body } = await reset;
+    expect(rstCode).toBe(constants.NGHTTP2_NO_ERROR);
+    expect(body).toContain("--request-timeout");
+    expect(body).not.toContain("late");
+    expect(logged).not.toHaveBeenCalled();
+  });
+
+  it("survives a handler that destroys its response at the moment of the 408", async () => {
+    const url = await start(
+      (request, response) => {
+        if (request.url === "/after") return void response.end("ok");
+        setTimeout(() => response.destroy(new Error("the body was cut off")), requestTimeoutMs);
+      },
+      { requestTimeoutMs, headersTimeoutMs: requestTimeoutMs },
+    );
+    const { status, reset } = stalledPost(url);
+    expect(await status).toBe(408);
+    await reset;
+    expect(await h2Get(url, "/after")).toEqual({ status: 200, body: "ok" });
+  });
+
+  it("has its stream reset with CANCEL when its response had started", async () => {
+    const url = await start(
+      (_request, response) => {
+        response.writeHead(200, { "content-type": "text/plain" });
+        (response as ServerResponse).write("partial");
+      },
+      { requestTimeoutMs, headersTimeoutMs: requestTimeoutMs },
+    );
+    const { status, reset } = stalledPost(url);
+    expect(await status).toBe(200);
+    expect(await reset).toMatchObject({ rstCode: constants.NGHTTP2_CANCEL, body: "partial" });
   });
 });
 

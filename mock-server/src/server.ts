@@ -2,7 +2,7 @@ import { createServer as createHttp1Server, type IncomingMessage, type ServerRes
 import { constants as h2, createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { closeWhenIdle, Http2Response } from "./h2.js";
+import { closeWhenIdle, Http2Response, limitRequestTime, MAX_CONCURRENT_STREAMS } from "./h2.js";
 import { relay, sniff } from "./sniff.js";
 
 export type RequestHandler = (
@@ -16,6 +16,11 @@ export interface ServerLimits {
   firstByteTimeoutMs: number;
   /** An HTTP/1.1 request's headers must all arrive within this of its first byte. */
   headersTimeoutMs: number;
+  /**
+   * A request's headers and body must all arrive within this of its start (at least `headersTimeoutMs`).
+   * It covers the request only: a long-poll or event stream may then wait for its answer as long as it needs.
+   */
+  requestTimeoutMs: number;
   /** An HTTP/1.1 keep-alive connection or HTTP/2 session with no request in flight is closed after this. */
   idleTimeoutMs: number;
   /** Connections past this many are closed as they arrive; the open ones keep working. */
@@ -30,9 +35,6 @@ export interface Listening {
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes every socket. */
   close(graceMs?: number): Promise<void>;
 }
-
-/** Node's default: the whole of a request (a large snapshot upload, say) must arrive within five minutes. */
-const REQUEST_TIMEOUT_MS = 300_000;
 
 /** The host part of a URL for a bind address ("0.0.0.0" is reached as 127.0.0.1). */
 function reachableHost(host: string): string {
@@ -115,7 +117,8 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
   const http1 = createHttp1Server(
     {
       headersTimeout: options.headersTimeoutMs,
-      requestTimeout: Math.max(REQUEST_TIMEOUT_MS, options.headersTimeoutMs),
+      // Node stops counting once the request is complete, so a long-poll is not cut.
+      requestTimeout: options.requestTimeoutMs,
       keepAliveTimeout: options.idleTimeoutMs,
       // Node checks header and request timeouts on this interval: often enough for the timeout to mean what it says.
       connectionsCheckingInterval: Math.min(5_000, Math.max(10, Math.floor(options.headersTimeoutMs / 4))),
@@ -126,7 +129,13 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
   const serveHttp1 = http1.listeners("connection") as ((socket: Socket) => void)[];
   http1.removeAllListeners("connection");
 
-  const http2 = createHttp2Server({ Http2ServerResponse: Http2Response }, onRequest as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
+  const http2 = createHttp2Server(
+    { Http2ServerResponse: Http2Response, settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS } },
+    (request: Http2ServerRequest, response: Http2ServerResponse) => {
+      limitRequestTime(request, response as Http2Response, options.requestTimeoutMs);
+      void onRequest(request, response);
+    },
+  );
   const sockets = new Set<Socket>();
   const sessions = new Set<Http2Session>();
 
