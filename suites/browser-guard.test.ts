@@ -1,9 +1,8 @@
-import { request as httpRequest } from "node:http";
-import { connect as http2Connect } from "node:http2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCli } from "../mock-server/src/config.js";
 import { hostAllowed } from "../mock-server/src/http/browser-guard.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
+import { RawClient, type RawAnswer } from "./support/raw-http.js";
 import { restSession } from "./support/rest.js";
 
 /**
@@ -12,45 +11,18 @@ import { restSession } from "./support/rest.js";
  * (cross-site requests); curl, SDKs and test code keep working.
  */
 
-interface Answer {
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
 /** A raw HTTP/1.1 request, so the test controls every header, `Host` included. */
-function raw(url: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
-  const { port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers, setHost: false }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, body: text, headers: res.headers }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const raw = (url: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<RawAnswer> =>
+  new RawClient(url).send("http1", { method, path, headers, ...(body !== undefined && { body }) });
 
 /** The same over HTTP/2, where the host travels as `:authority`. */
-function rawH2(url: string, method: string, path: string, authority: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const session = http2Connect(url);
-    session.on("error", reject);
-    const stream = session.request({ ":method": method, ":path": path, ":authority": authority, ...headers });
-    let text = "";
-    let status = 0;
-    stream.setEncoding("utf8");
-    stream.on("response", (h) => (status = Number(h[":status"])));
-    stream.on("data", (chunk: string) => (text += chunk));
-    stream.on("end", () => {
-      session.close();
-      resolve({ status, body: text, headers: {} });
-    });
-    stream.on("error", reject);
-    stream.end();
-  });
+async function rawH2(url: string, method: string, path: string, authority: string): Promise<RawAnswer> {
+  const client = new RawClient(url);
+  try {
+    return await client.send("http2", { method, path, host: authority });
+  } finally {
+    client.close();
+  }
 }
 
 let mock: MockScalekit;

@@ -1,6 +1,7 @@
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createMockScalekit, type MockEnvironment, type MockScalekit } from "../mock-server/src/index.js";
+import { RawClient, type RawAnswer } from "./support/raw-http.js";
 import { restSession } from "./support/rest.js";
 
 /**
@@ -11,6 +12,7 @@ import { restSession } from "./support/rest.js";
 
 let mock: MockScalekit;
 let session: ClientHttp2Session | undefined;
+let client: RawClient;
 const escaped: unknown[] = [];
 const record = (error: unknown) => escaped.push(error);
 
@@ -18,6 +20,7 @@ beforeAll(async () => {
   process.on("uncaughtException", record);
   process.on("unhandledRejection", record);
   mock = await createMockScalekit({ seed: "http2" });
+  client = new RawClient(mock.url);
 });
 afterAll(async () => {
   await mock.close();
@@ -25,6 +28,7 @@ afterAll(async () => {
   process.off("unhandledRejection", record);
 });
 afterEach(async () => {
+  client.close();
   session?.close();
   session = undefined;
   // Give an error thrown after the response a turn to surface.
@@ -41,25 +45,9 @@ function open(): ClientHttp2Session {
   return (session = opened);
 }
 
-interface H2Response {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-function h2(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<H2Response> {
-  const client = open();
-  return new Promise((resolve, reject) => {
-    const stream = client.request({ ":method": init.method ?? "GET", ":path": path, ...init.headers });
-    let headers: IncomingHttpHeaders = {};
-    let body = "";
-    stream.setEncoding("utf8");
-    stream.on("response", (h) => (headers = h));
-    stream.on("data", (chunk: string) => (body += chunk));
-    stream.on("end", () => resolve({ status: Number(headers[constants.HTTP2_HEADER_STATUS]), headers, body }));
-    stream.on("error", reject);
-    stream.end(init.body);
-  });
+/** A request on the test's own HTTP/2 client (one session, reopened after each test). */
+function h2(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawAnswer> {
+  return client.send("http2", { method: init.method ?? "GET", path, ...(init.headers !== undefined && { headers: init.headers }), ...(init.body !== undefined && { body: init.body }) });
 }
 
 /** An open event stream: everything received so far, and a way to wait for more. */
