@@ -213,7 +213,7 @@ describe("a request the layers above could not parse", () => {
     });
   }
 
-  it.each(["[zz]", "x:y:z", "a/b", "user@host"])("answers 400 for Host %s before any handler runs, over HTTP/1.1 and HTTP/2", async (host) => {
+  it.each(["[zz]", "x:y:z", "a/b", "user@host", "localhost:99999"])("answers 400 for Host %s before any handler runs, over HTTP/1.1 and HTTP/2", async (host) => {
     const handler = vi.fn<RequestHandler>((_req, res) => void res.end("ok"));
     const url = await start(handler);
     const h1 = await rawExchange(url, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);

@@ -53,7 +53,12 @@ function logOnce(): (key: string, message: string) => void {
   };
 }
 
+/** A plain name or IPv4 address with an optional port: what nearly every request carries, settled without parsing a URL. */
+const PLAIN_AUTHORITY = /^[A-Za-z0-9][A-Za-z0-9.-]*(?::(\d{1,5}))?$/;
+
 function isUrlAuthority(authority: string): boolean {
+  const plain = PLAIN_AUTHORITY.exec(authority);
+  if (plain !== null) return plain[1] === undefined || Number(plain[1]) <= 65_535;
   try {
     return new URL(`http://${authority}/`).host !== "" && !/[/?#@\\]/.test(authority);
   } catch {
