@@ -20,7 +20,7 @@ import { ControlError, controlError } from "./errors.js";
 const ALLOWED_HOST_FLAG = "--allowed-host (SCALEKIT_MOCK_ALLOWED_HOSTS)";
 
 /** The host name of a `Host` header: brackets and port removed, lower case, no trailing dot. */
-export function hostName(host: string): string {
+function hostName(host: string): string {
   const bracketed = /^\[([^\]]*)\](?::\d*)?$/.exec(host);
   const name = bracketed ? bracketed[1]! : host.replace(/:\d*$/, "");
   return name.toLowerCase().replace(/\.$/, "");
@@ -52,7 +52,7 @@ const requestHost = (c: Context): string => new URL(c.req.url).host;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Why a request looks like a page of another site acting on the mock, if it does. */
-export function crossSiteReason(c: Context): string | undefined {
+function crossSiteReason(c: Context): string | undefined {
   const fetchSite = c.req.header("sec-fetch-site");
   if (fetchSite !== undefined && fetchSite !== "same-origin" && fetchSite !== "none") return `Sec-Fetch-Site: ${fetchSite}`;
   const origin = c.req.header("origin");

@@ -81,7 +81,7 @@ export interface DecodedMessage {
 }
 
 /** protojson's default recursion limit, which grpc-gateway keeps: deeper bodies are refused even in fields it ignores. */
-export const MAX_JSON_DEPTH = 10_000;
+const MAX_JSON_DEPTH = 10_000;
 
 /** How deep objects and arrays nest in a parsed JSON value, counted without recursion; stops once past `limit`. */
 function depthOf(value: unknown, limit: number): number {
