@@ -12,8 +12,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY mock-server ./mock-server
-COPY contracts ./contracts
-COPY suites ./suites
 RUN npm run build
 
 # The bundle needs no node_modules: the runtime image is Node, the bundle and the email templates.

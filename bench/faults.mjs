@@ -2,7 +2,7 @@
 // 100 rules that each must be checked and none of which acts.
 // Usage: npm run build && node bench/faults.mjs
 import { cpus } from "node:os";
-import { createMockScalekit } from "../dist/mock-server/src/index.js";
+import { createMockScalekit } from "../dist/index.js";
 
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 

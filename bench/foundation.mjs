@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { cpus } from "node:os";
 import { ScalekitClient } from "@scalekit-sdk/node";
-import { createMockScalekit } from "../dist/mock-server/src/index.js";
+import { createMockScalekit } from "../dist/index.js";
 
 const cli = fileURLToPath(new URL("../dist/cli/cli.js", import.meta.url));
 

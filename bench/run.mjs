@@ -141,7 +141,7 @@ results.restVerify = summary(
 {
   const session = http2Connect(mock.url);
   const { create, toBinary } = await import("@bufbuild/protobuf");
-  const { SendPasswordlessRequestSchema } = await import(`${ROOT}dist/mock-server/src/grpc/gen/scalekit/v1/auth/passwordless_pb.js`);
+  const { SendPasswordlessRequestSchema } = await import(`${ROOT}dist/grpc/gen/scalekit/v1/auth/passwordless_pb.js`);
   let k = 0;
   const latencies = [];
   const one = () =>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as views from "../contracts/schemas/control-views.js";
+import * as views from "../mock-server/src/schemas/control-views.js";
 import { MockApiError, ScalekitMockClient } from "../mock-server/src/client/index.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { restSession } from "./support/rest.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { controlErrorBody } from "../contracts/schemas/scalekit.js";
+import { controlErrorBody } from "../mock-server/src/schemas/scalekit.js";
 import { MockApiError, ScalekitMockClient } from "../mock-server/src/client/index.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { restSession, type RestSession } from "./support/rest.js";

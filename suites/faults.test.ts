@@ -6,7 +6,7 @@ import {
   ScalekitTooManyRequestsException,
 } from "@scalekit-sdk/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { controlErrorBody, gatewayErrorBody } from "../contracts/schemas/scalekit.js";
+import { controlErrorBody, gatewayErrorBody } from "../mock-server/src/schemas/scalekit.js";
 import { createMockScalekit, type FaultRuleInput, type MockScalekit } from "../mock-server/src/index.js";
 import { fetchToken, restSession, type RestSession } from "./support/rest.js";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { controlRoutes, scalekitRoutes } from "../contracts/openapi/routes.js";
-import { controlErrorBody, gatewayErrorBody } from "../contracts/schemas/scalekit.js";
+import { controlRoutes, scalekitRoutes } from "../mock-server/src/openapi/routes.js";
+import { controlErrorBody, gatewayErrorBody } from "../mock-server/src/schemas/scalekit.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { RawClient, TRANSPORTS, Unsendable, type RawAnswer, type Transport } from "./support/raw-http.js";
 import { fetchToken, restSession } from "./support/rest.js";

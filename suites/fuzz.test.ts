@@ -1,7 +1,7 @@
 import { connect as http2Connect, constants } from "node:http2";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { controlErrorBody, gatewayErrorBody } from "../contracts/schemas/scalekit.js";
+import { controlErrorBody, gatewayErrorBody } from "../mock-server/src/schemas/scalekit.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { RawClient } from "./support/raw-http.js";
 import { fetchToken } from "./support/rest.js";

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { controlErrorBody, gatewayErrorBody } from "../contracts/schemas/scalekit.js";
+import { controlErrorBody, gatewayErrorBody } from "../mock-server/src/schemas/scalekit.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { post, restSession, type RestSession } from "./support/rest.js";
 

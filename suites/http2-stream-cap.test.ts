@@ -1,6 +1,6 @@
 import { connect as http2Connect, constants, type ClientHttp2Session } from "node:http2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_CONCURRENT_STREAMS } from "../mock-server/src/h2.js";
+import { MAX_CONCURRENT_STREAMS } from "../mock-server/src/server/h2.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { FRAME, FrameClient } from "./support/h2-frames.js";
 import { restSession } from "./support/rest.js";

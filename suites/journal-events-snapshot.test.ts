@@ -1,6 +1,6 @@
 import { ScalekitClient } from "@scalekit-sdk/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { controlErrorBody } from "../contracts/schemas/scalekit.js";
+import { controlErrorBody } from "../mock-server/src/schemas/scalekit.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { CLI, startCli, type RunningCli } from "./support/cli.js";
 import { restSession } from "./support/rest.js";

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OPENAPI_DOCUMENTS } from "../contracts/openapi/build.js";
-import { controlRoutes, scalekitRoutes, type RouteDoc } from "../contracts/openapi/routes.js";
+import { OPENAPI_DOCUMENTS } from "../mock-server/src/openapi/build.js";
+import { controlRoutes, scalekitRoutes, type RouteDoc } from "../mock-server/src/openapi/routes.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
-import { packageVersion } from "../mock-server/src/package-root.js";
+import { packageVersion } from "../mock-server/src/runtime/package-root.js";
 import { ROOT } from "./support/cli.js";
 import { fetchToken } from "./support/rest.js";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendPasswordlessResponse, verifyPasswordlessResponse } from "../contracts/schemas/scalekit.js";
+import { sendPasswordlessResponse, verifyPasswordlessResponse } from "../mock-server/src/schemas/scalekit.js";
 import { ROOT, startCli, type RunningCli } from "./support/cli.js";
 
 /** The README's examples and the reference's request shapes, against `npm start`. */

@@ -1,6 +1,6 @@
 import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { gatewayErrorBody, sendPasswordlessResponse, verifyPasswordlessResponse } from "../contracts/schemas/scalekit.js";
+import { gatewayErrorBody, sendPasswordlessResponse, verifyPasswordlessResponse } from "../mock-server/src/schemas/scalekit.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { post, restSession, type RestResult, type RestSession } from "./support/rest.js";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { controlErrorBody } from "../contracts/schemas/scalekit.js";
+import { controlErrorBody } from "../mock-server/src/schemas/scalekit.js";
 import { createMockScalekit, type MockScalekit, type Snapshot } from "../mock-server/src/index.js";
 import { restSession } from "./support/rest.js";
 

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFileRegistry, fromBinary, type DescFile } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { packageRoot } from "../../mock-server/src/package-root.js";
+import { packageRoot } from "../../mock-server/src/runtime/package-root.js";
 import { compareFiles } from "./compare.js";
 
 /**

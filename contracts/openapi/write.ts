@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot, packageVersion } from "../../mock-server/src/package-root.js";
-import { OPENAPI_DOCUMENTS } from "./build.js";
+import { packageRoot, packageVersion } from "../../mock-server/src/runtime/package-root.js";
+import { OPENAPI_DOCUMENTS } from "../../mock-server/src/openapi/build.js";
 
 /** `npm run generate:openapi`: writes contracts/openapi/*.json from the zod schemas. */
 for (const [name, build] of Object.entries(OPENAPI_DOCUMENTS)) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, helpText, parseCli } from "./config.js";
 import { createMockScalekit } from "./index.js";
-import { packageVersion } from "./package-root.js";
+import { packageVersion } from "./runtime/package-root.js";
 
 async function main(): Promise<void> {
   // Whoever started us may stop reading our output (a closed pipe); that is no reason to crash.

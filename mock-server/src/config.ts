@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { DEFAULT_CLIENT_ID, DEFAULT_SEED } from "./credentials.js";
+import { DEFAULT_CLIENT_ID, DEFAULT_SEED } from "./default-client.js";
 import { parseDuration } from "./domain/duration.js";
 import { ownRecord } from "./domain/own-record.js";
 import { PASSWORDLESS_TYPES, settingsSchema } from "./domain/settings.js";

@@ -1,15 +1,15 @@
 import { hostname } from "node:os";
 import { getRequestListener } from "@hono/node-server";
 import { controlExposure, serverOptionsSchema, type ServerOptionsInput } from "./config.js";
-import { defaultClientSecret } from "./credentials.js";
+import { defaultClientSecret } from "./default-client.js";
 import { settingsSchema, type SettingsInput } from "./domain/settings.js";
-import { rpcAwareListener } from "./grpc/handler.js";
-import { environmentHandle, type MockEnvironment } from "./handle.js";
+import { rpcAwareListener } from "./server/protocol-router.js";
+import { environmentHandle, type MockEnvironment } from "./in-process/environment-api.js";
 import { API_BODY_LIMIT, createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
 import { loadTemplates } from "./mail/templates.js";
-import { packageVersion } from "./package-root.js";
-import { listen, type RequestHandler } from "./server.js";
+import { packageVersion } from "./runtime/package-root.js";
+import { listen, type RequestHandler } from "./server/listen.js";
 import { Calls } from "./services/calls.js";
 import { PasswordlessService } from "./services/passwordless.js";
 import { TokenService } from "./services/tokens.js";
@@ -21,11 +21,11 @@ export type { CapturedEmail } from "./mail/email.js";
 export type { EmailFilter } from "./mail/inbox.js";
 export type { Settings, SettingsInput, PasswordlessType } from "./domain/settings.js";
 export type { ServerOptionsInput } from "./config.js";
-export type { FaultRuleInput } from "../../contracts/schemas/faults.js";
-export type { Snapshot } from "../../contracts/schemas/snapshot.js";
+export type { FaultRuleInput } from "./schemas/faults.js";
+export type { Snapshot } from "./schemas/snapshot.js";
 export type { JournalEntry, JournalFilter } from "./state/journal.js";
 export type { MockEvent } from "./state/events.js";
-export type { MockEnvironment, MockInbox, MockClockControl, MockSettings, MockFaults, WaitOptions, OtpResult, LinkResult } from "./handle.js";
+export type { MockEnvironment, MockInbox, MockClockControl, MockSettings, MockFaults, WaitOptions, OtpResult, LinkResult } from "./in-process/environment-api.js";
 
 export interface MockScalekitOptions extends Omit<ServerOptionsInput, "settings"> {
   /** Initial settings of the default environment (and the base of new ones). */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { packageRoot } from "../../mock-server/src/package-root.js";
+import { packageRoot } from "../../mock-server/src/runtime/package-root.js";
 
 export const ROOT = packageRoot();
 /** The built CLI (`npm run build`), as `npm start` runs it. */

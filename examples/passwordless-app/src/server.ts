@@ -22,7 +22,7 @@ export async function startApp(env: { url: string; clientId: string; clientSecre
   });
 }
 
-// `node dist/examples/passwordless-app/src/server.js` (or `npm run example`) with the SCALEKIT_* variables set.
+// `node build/examples/passwordless-app/src/server.js` (or `npm run example`) with the SCALEKIT_* variables set.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const missing = ["SCALEKIT_ENVIRONMENT_URL", "SCALEKIT_CLIENT_ID", "SCALEKIT_CLIENT_SECRET"].filter((name) => !process.env[name]);
   if (missing.length > 0) {

@@ -3,9 +3,9 @@
  * talk to a mock in another process or container. Needs only `fetch`.
  */
 import type { z } from "zod";
-import type * as views from "../../../contracts/schemas/control-views.js";
-import type { FaultRuleInput } from "../../../contracts/schemas/faults.js";
-import type { Snapshot } from "../../../contracts/schemas/snapshot.js";
+import type * as views from "../schemas/control-views.js";
+import type { FaultRuleInput } from "../schemas/faults.js";
+import type { Snapshot } from "../schemas/snapshot.js";
 import type { Settings, SettingsInput } from "../domain/settings.js";
 
 // Every answer's type is inferred from the zod schema the server's answers are tested against.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SeededRandom } from "../random.js";
+import { SeededRandom } from "./seeded-random.js";
 import {
   describeStatus,
   issueCredentials,

@@ -1,6 +1,6 @@
 import { ERROR_CODES, ScalekitError } from "./errors.js";
 import { describeInstant, MOCK_TIME_MAX } from "./mock-time.js";
-import { randomDigits, randomUrlSafe, randomUuid, UUID_PATTERN, type RandomSource } from "./random.js";
+import { randomDigits, randomUrlSafe, randomUuid, UUID_PATTERN, type RandomSource } from "./random-source.js";
 import { OTP_LENGTH, type PasswordlessType, type Settings } from "./settings.js";
 import { needsCode, needsLink, type ValidSend } from "./validation.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { faultRuleInput, type FaultRuleInput } from "../../../contracts/schemas/faults.js";
-import { SeededRandom } from "../random.js";
+import { faultRuleInput, type FaultRuleInput } from "../schemas/faults.js";
+import { SeededRandom } from "../domain/seeded-random.js";
 import { FaultRuleError, FaultRules, globMatches, grpcCodeOfHttp } from "./rules.js";
 
 const rules = (seed = "s") => new FaultRules(new SeededRandom(seed), "env");

@@ -1,8 +1,8 @@
-import type { FaultRuleSpec } from "../../../contracts/schemas/faults.js";
+import type { FaultRuleSpec } from "../schemas/faults.js";
 import { chosenIdProblem } from "../domain/ids.js";
 import { HTTP_STATUS, type GrpcCodeName } from "../domain/errors.js";
-import type { RandomSource } from "../domain/random.js";
-import type { Operation, Transport } from "../state/journal.js";
+import type { RandomSource } from "../domain/random-source.js";
+import { isMailOperation, type Operation, type Transport } from "../domain/operations.js";
 
 /** The gRPC code a bare HTTP status stands for (gRPC's HTTP-to-status mapping, widened). */
 export function grpcCodeOfHttp(status: number): GrpcCodeName {
@@ -227,7 +227,7 @@ export class FaultRules {
       if (rule.operation !== "*" && rule.operation !== call.operation) continue;
       if (rule.match.transport !== undefined && rule.match.transport !== call.transport) continue;
       if (rule.emailPattern !== undefined && (call.email === undefined || !rule.emailPattern.test(call.email))) continue;
-      if (rule.action.kind === "mail" && call.operation !== "send" && call.operation !== "resend") continue;
+      if (rule.action.kind === "mail" && !isMailOperation(call.operation)) continue;
       rule.matches += 1;
       if (rule.matches <= rule.after) continue;
       if (rule.probability < 1 && this.#draw(rule) >= rule.probability) continue;

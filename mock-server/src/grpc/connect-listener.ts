@@ -1,10 +1,13 @@
 import { Code, ConnectError, createConnectRouter, type ConnectRouter, type ContextValues } from "@connectrpc/connect";
 import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
 import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
-import type { RequestHandler } from "../server.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 
-type NodeRequest = Parameters<RequestHandler>[0];
-type NodeResponse = Parameters<RequestHandler>[1];
+type NodeRequest = IncomingMessage | Http2ServerRequest;
+type NodeResponse = ServerResponse | Http2ServerResponse;
+/** A Node request listener, over HTTP/1.1 or HTTP/2 (the same shape the one-port server takes). */
+type RequestHandler = (request: NodeRequest, response: NodeResponse) => void | Promise<void>;
 
 /**
  * connect-es reports a request message that does not decode as Internal. Over

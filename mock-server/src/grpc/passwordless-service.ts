@@ -8,7 +8,7 @@ import type { HttpDeps } from "../http/deps.js";
 import { Calls, DropConnection, type Call, type PlanMail } from "../services/calls.js";
 import type { SendResult } from "../services/passwordless.js";
 import type { Environment } from "../state/environment.js";
-import type { Operation } from "../state/journal.js";
+import type { Operation } from "../domain/operations.js";
 import { translateErrors } from "./errors.js";
 import {
   PasswordlessService,

@@ -4,7 +4,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import { constants as h2, type Http2ServerRequest } from "node:http2";
 import type { IncomingMessage } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
-import type { OPENAPI_DOCUMENTS } from "../../../contracts/openapi/build.js";
+import type { OPENAPI_DOCUMENTS } from "../openapi/build.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { quote, truncate } from "../domain/preview.js";
 import { DropConnection } from "../services/calls.js";
@@ -112,7 +112,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   // The OpenAPI builder loads on the first request for a document: most runs never ask.
   const openApi = async (name: keyof typeof OPENAPI_DOCUMENTS) => {
     if (!documents.has(name)) {
-      const { OPENAPI_DOCUMENTS: builders } = await import("../../../contracts/openapi/build.js");
+      const { OPENAPI_DOCUMENTS: builders } = await import("../openapi/build.js");
       documents.set(name, builders[name](deps.version));
     }
     return documents.get(name);

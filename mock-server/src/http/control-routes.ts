@@ -1,8 +1,8 @@
 import { Hono, type Context } from "hono";
 import { ZodError } from "zod";
-import { clockChange, emailListQuery, latestEmailQuery, otpQuery } from "../../../contracts/schemas/control.js";
+import { clockChange, emailListQuery, latestEmailQuery, otpQuery } from "../schemas/control.js";
 import { quote } from "../domain/preview.js";
-import { ClockRangeError } from "../clock.js";
+import { ClockRangeError } from "../state/clock.js";
 import type { SettingsInput } from "../domain/settings.js";
 import type { CapturedEmail } from "../mail/email.js";
 import { waitForUsableCredentials } from "../services/credential-lookup.js";

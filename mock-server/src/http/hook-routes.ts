@@ -1,8 +1,9 @@
 import { streamSSE } from "hono/streaming";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
-import { faultRuleInput } from "../../../contracts/schemas/faults.js";
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, snapshotSchema } from "../../../contracts/schemas/snapshot.js";
+import { faultRuleInput } from "../schemas/faults.js";
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, snapshotSchema } from "../schemas/snapshot.js";
+import { OPERATIONS, TRANSPORTS } from "../domain/operations.js";
 import { quote } from "../domain/preview.js";
 import { FaultRuleError, type FaultRule } from "../faults/rules.js";
 import type { Environment } from "../state/environment.js";
@@ -34,8 +35,8 @@ export function journalJson(entry: JournalEntry) {
 }
 
 const requestsQuery = z.object({
-  operation: z.enum(["send", "resend", "verify", "token", "keys"]).optional(),
-  transport: z.enum(["rest", "grpc"]).optional(),
+  operation: z.enum(OPERATIONS).optional(),
+  transport: z.enum(TRANSPORTS).optional(),
   status: z
     .string()
     .regex(/^(ok|error|\d{3}|[A-Za-z]+)$/, 'an HTTP status ("429"), a gRPC code name ("ResourceExhausted"), "ok" or "error"')

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { ScalekitError } from "../domain/errors.js";
 import { grpcCodeOfHttp } from "../faults/rules.js";
 import { Calls, type Call } from "../services/calls.js";
-import type { Operation } from "../state/journal.js";
+import type { Operation } from "../domain/operations.js";
 import type { HttpDeps } from "./deps.js";
 import { httpStatusOf } from "./errors.js";
 

@@ -1,4 +1,4 @@
-import type { ClockState } from "../clock.js";
+import type { ClockState } from "../state/clock.js";
 import { describeStatus, magicLink, type AuthRequest } from "../domain/auth-request.js";
 import type { CapturedEmail } from "../mail/email.js";
 

@@ -3,7 +3,7 @@ import { openAuthRequest } from "../domain/auth-request.js";
 import { ScalekitError } from "../domain/errors.js";
 import { defaultSettings } from "../domain/settings.js";
 import { validateSend } from "../domain/validation.js";
-import { SeededRandom } from "../random.js";
+import { SeededRandom } from "../domain/seeded-random.js";
 import { assertTemplateVariables, composeEmail } from "./email.js";
 import { toEml } from "./mime.js";
 import { loadTemplates, type TemplateSet } from "./templates.js";

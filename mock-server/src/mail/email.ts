@@ -1,6 +1,7 @@
 import { magicLink, type AuthRequest, type TemplateType } from "../domain/auth-request.js";
 import { describeSeconds } from "../domain/duration.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
+import type { MailOperation } from "../domain/operations.js";
 import { escapeHtml, renderTemplate } from "./render.js";
 import type { EmailTemplate, TemplateSet } from "./templates.js";
 
@@ -11,7 +12,7 @@ export interface CapturedEmail {
   seq: number;
   environmentId: string;
   authRequestId: string;
-  kind: "send" | "resend";
+  kind: MailOperation;
   from: string;
   to: string;
   subject: string;
@@ -71,7 +72,7 @@ class ComposedEmail implements CapturedEmail {
   readonly id: string;
   readonly environmentId: string;
   readonly authRequestId: string;
-  readonly kind: "send" | "resend";
+  readonly kind: MailOperation;
   readonly from: string;
   readonly to: string;
   readonly date: number;
@@ -85,7 +86,7 @@ class ComposedEmail implements CapturedEmail {
   readonly #templateVariables: Readonly<Record<string, string>>;
   readonly #expiresIn: number;
 
-  constructor(templates: TemplateSet, request: AuthRequest, options: { id: string; kind: "send" | "resend"; now: number }) {
+  constructor(templates: TemplateSet, request: AuthRequest, options: { id: string; kind: MailOperation; now: number }) {
     const { code, linkToken, generation } = request.credentials;
     const link = magicLink(request);
     this.id = options.id;
@@ -145,6 +146,6 @@ class ComposedEmail implements CapturedEmail {
 }
 
 /** Composes the email an auth request sends now; `seq` is set when an inbox captures it. */
-export function composeEmail(templates: TemplateSet, request: AuthRequest, options: { id: string; kind: "send" | "resend"; now: number }): EmailDraft {
+export function composeEmail(templates: TemplateSet, request: AuthRequest, options: { id: string; kind: MailOperation; now: number }): EmailDraft {
   return new ComposedEmail(templates, request, options);
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { TemplateType } from "../domain/auth-request.js";
 import { RESERVED_TEMPLATE_VARIABLES } from "../domain/validation.js";
-import { packageRoot } from "../package-root.js";
+import { packageRoot } from "../runtime/package-root.js";
 import { requiredVariables } from "./render.js";
 
 export interface EmailTemplate {

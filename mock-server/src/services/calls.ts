@@ -2,7 +2,8 @@ import { ERROR_CODES, ScalekitError, type GrpcCodeName } from "../domain/errors.
 import type { FaultLayer, FaultRule } from "../faults/rules.js";
 import type { Environment } from "../state/environment.js";
 import type { EnvironmentStore } from "../state/environments.js";
-import { redactHeaders, type Operation, type Transport } from "../state/journal.js";
+import type { Operation, Transport } from "../domain/operations.js";
+import { redactHeaders } from "../state/journal.js";
 
 /** What becomes of the email of a send or resend. */
 export type MailPlan = { mode: "now" } | { mode: "drop" } | { mode: "delay"; delayMs: number };

@@ -10,7 +10,8 @@ import {
   type Verification,
 } from "../domain/auth-request.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
-import { randomUrlSafe } from "../domain/random.js";
+import type { MailOperation } from "../domain/operations.js";
+import { randomUrlSafe } from "../domain/random-source.js";
 import type { PasswordlessType } from "../domain/settings.js";
 import { validateResend, validateSend, validateVerify, type ResendInput, type SendInput, type VerifyInput } from "../domain/validation.js";
 import { assertTemplateVariables, composeEmail } from "../mail/email.js";
@@ -116,7 +117,7 @@ export class PasswordlessService {
     return request;
   }
 
-  #deliver(env: Environment, request: AuthRequest, kind: "send" | "resend", planMail: PlanMail): void {
+  #deliver(env: Environment, request: AuthRequest, kind: MailOperation, planMail: PlanMail): void {
     const mail: MailPlan = planMail();
     if (mail.mode === "drop") return;
     const id = randomUrlSafe(env.random.stream(env.id, addressKey(request.email), request.sendIndex, "email", request.resends), 22);

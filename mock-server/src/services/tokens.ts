@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { CryptoKey, JWK } from "jose";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
-import { randomUrlSafe } from "../domain/random.js";
+import { randomUrlSafe } from "../domain/random-source.js";
 import type { Environment } from "../state/environment.js";
 
 export interface TokenResponse {

@@ -1,11 +1,11 @@
 import { ZodError } from "zod";
-import { ClockRangeError, MockClock } from "../clock.js";
+import { ClockRangeError, MockClock } from "./clock.js";
 import { addressKey, type AuthRequest } from "../domain/auth-request.js";
 import { isMockTime } from "../domain/mock-time.js";
 import { settingsSchema, type Settings, type SettingsInput } from "../domain/settings.js";
 import { FaultRules } from "../faults/rules.js";
 import { Inbox } from "../mail/inbox.js";
-import { SeededRandom } from "../random.js";
+import { SeededRandom } from "../domain/seeded-random.js";
 import type { Publish } from "./events.js";
 import { Journal } from "./journal.js";
 

@@ -1,7 +1,7 @@
 import { chosenIdProblem } from "../domain/ids.js";
-import { randomUrlSafe } from "../domain/random.js";
+import { randomUrlSafe } from "../domain/random-source.js";
 import { settingsSchema, type Settings, type SettingsInput } from "../domain/settings.js";
-import { SeededRandom } from "../random.js";
+import { SeededRandom } from "../domain/seeded-random.js";
 import { Environment } from "./environment.js";
 import type { EventBus } from "./events.js";
 

@@ -1,7 +1,5 @@
 import type { GrpcCodeName } from "../domain/errors.js";
-
-export type Operation = "send" | "resend" | "verify" | "token" | "keys";
-export type Transport = "rest" | "grpc";
+import type { Operation, Transport } from "../domain/operations.js";
 
 export interface JournalEntry {
   /** Increases by one per entry of the environment. */

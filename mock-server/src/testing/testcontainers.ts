@@ -13,7 +13,7 @@
 import { isIP } from "node:net";
 import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from "testcontainers";
 import { ScalekitMockClient } from "../client/index.js";
-import { DEFAULT_CLIENT_ID, DEFAULT_SEED, defaultClientSecret } from "../credentials.js";
+import { DEFAULT_CLIENT_ID, DEFAULT_SEED, defaultClientSecret } from "../default-client.js";
 import type { PasswordlessType, SettingsInput } from "../domain/settings.js";
 
 /** The image the module starts when none is named (build it with `docker build -t scalekit-mock .`). */

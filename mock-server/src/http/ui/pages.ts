@@ -1,5 +1,5 @@
 import { html, raw } from "hono/html";
-import { FAULT_OPERATIONS } from "../../../../contracts/schemas/faults.js";
+import { FAULT_OPERATIONS } from "../../schemas/faults.js";
 import { describeStatus } from "../../domain/auth-request.js";
 import type { CapturedEmail } from "../../mail/email.js";
 import type { Environment } from "../../state/environment.js";

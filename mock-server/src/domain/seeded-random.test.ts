@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { randomDigits, randomUrlSafe, randomUuid } from "./domain/random.js";
-import { SeededRandom } from "./random.js";
+import { randomDigits, randomUrlSafe, randomUuid } from "./random-source.js";
+import { SeededRandom } from "./seeded-random.js";
 
 describe("SeededRandom", () => {
   it("gives the same bytes for the same seed and scope", () => {

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import type { RandomSource, RandomStream } from "./domain/random.js";
+import type { RandomSource, RandomStream } from "./random-source.js";
 
 /**
  * A RandomSource keyed by a seed: each stream is HMAC-SHA256(seed, scope ‖ block)

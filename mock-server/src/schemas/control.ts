@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { parseDuration } from "../../mock-server/src/domain/duration.js";
-import { describeValue } from "../../mock-server/src/domain/preview.js";
-import { isMockTime, MOCK_TIME_RANGE } from "../../mock-server/src/domain/mock-time.js";
+import { parseDuration } from "../domain/duration.js";
+import { describeValue } from "../domain/preview.js";
+import { isMockTime, MOCK_TIME_RANGE } from "../domain/mock-time.js";
 
 /** Longest a long-poll may wait. */
 export const MAX_WAIT_MS = 120_000;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PASSWORDLESS_TYPES } from "../../mock-server/src/domain/settings.js";
+import { PASSWORDLESS_TYPES } from "../domain/settings.js";
 
 /** Response and error bodies of the Scalekit passwordless REST API (protobuf JSON). */
 

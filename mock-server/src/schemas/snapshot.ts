@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { ISSUED_CREDENTIALS } from "../../mock-server/src/domain/auth-request.js";
-import { MOCK_TIME_MAX, MOCK_TIME_MIN, MOCK_TIME_RANGE } from "../../mock-server/src/domain/mock-time.js";
-import { ownRecord } from "../../mock-server/src/domain/own-record.js";
-import { OTP_LENGTH, settingsSchema } from "../../mock-server/src/domain/settings.js";
-import { isEmailAddress, templateVariables } from "../../mock-server/src/domain/validation.js";
+import { MAIL_OPERATIONS } from "../domain/operations.js";
+import { ISSUED_CREDENTIALS } from "../domain/auth-request.js";
+import { MOCK_TIME_MAX, MOCK_TIME_MIN, MOCK_TIME_RANGE } from "../domain/mock-time.js";
+import { ownRecord } from "../domain/own-record.js";
+import { OTP_LENGTH, settingsSchema } from "../domain/settings.js";
+import { isEmailAddress, templateVariables } from "../domain/validation.js";
 import { faultRuleInput } from "./faults.js";
 import { checkAuthRequest, checkSnapshot } from "./snapshot-consistency.js";
 
@@ -83,7 +84,7 @@ export const emailSnapshot = z
     id: issuedId,
     environmentId: z.string(),
     authRequestId: issuedId,
-    kind: z.enum(["send", "resend"]),
+    kind: z.enum(MAIL_OPERATIONS),
     from: headerText,
     to: emailAddress,
     date: epochMs,

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { chosenId } from "../../mock-server/src/domain/ids.js";
-import { GRPC_CODES, type GrpcCodeName } from "../../mock-server/src/domain/errors.js";
-import { describeValue } from "../../mock-server/src/domain/preview.js";
+import { chosenId } from "../domain/ids.js";
+import { GRPC_CODES, type GrpcCodeName } from "../domain/errors.js";
+import { describeValue } from "../domain/preview.js";
+import { MAIL_OPERATIONS, OPERATIONS, TRANSPORTS } from "../domain/operations.js";
 
-export const FAULT_OPERATIONS = ["send", "resend", "verify", "token", "keys", "*"] as const;
+export const FAULT_OPERATIONS = [...OPERATIONS, "*"] as const;
 
 const CODE_BY_LOWER_NAME = new Map<string, GrpcCodeName>(
   (Object.keys(GRPC_CODES) as GrpcCodeName[]).flatMap((name) => [
@@ -47,7 +48,7 @@ export const faultRuleInput = z
       .object({
         /** An address, or a glob with * and ? (case-insensitive). */
         email: z.string().min(1).max(320).optional(),
-        transport: z.enum(["rest", "grpc"]).optional(),
+        transport: z.enum(TRANSPORTS).optional(),
       })
       .strict()
       .optional(),
@@ -83,7 +84,7 @@ export const faultRuleInput = z
     if (actions.length === 0 && rule.delayMs === undefined) {
       ctx.addIssue({ code: "custom", path: ["error"], message: "a rule needs an action: error, delayMs, drop, rateLimit or mail" });
     }
-    if (rule.mail !== undefined && !["send", "resend", "*"].includes(rule.operation)) {
+    if (rule.mail !== undefined && ![...MAIL_OPERATIONS, "*"].includes(rule.operation as (typeof MAIL_OPERATIONS)[number] | "*")) {
       ctx.addIssue({ code: "custom", path: ["mail"], message: `mail faults apply to send and resend, not ${rule.operation}` });
     }
     if (rule.match?.email !== undefined && ["token", "keys"].includes(rule.operation)) {

@@ -1,5 +1,5 @@
-import { randomUrlSafe } from "./domain/random.js";
-import { SeededRandom } from "./random.js";
+import { randomUrlSafe } from "./domain/random-source.js";
+import { SeededRandom } from "./domain/seeded-random.js";
 
 export const DEFAULT_SEED = "scalekit-mock";
 export const DEFAULT_CLIENT_ID = "skc_mock_default";

@@ -1,5 +1,5 @@
-import type { RequestHandler } from "../server.js";
-import type { GrpcDeps } from "./passwordless-service.js";
+import type { RequestHandler } from "./listen.js";
+import type { GrpcDeps } from "../grpc/passwordless-service.js";
 
 /** Every gRPC, gRPC-Web and Connect call of the service has a path under this prefix. */
 const SERVICE_PATH = "/scalekit.v1.auth.passwordless.PasswordlessService/";
@@ -14,8 +14,8 @@ export function rpcAwareListener(deps: GrpcDeps, readMaxBytes: number, fallback:
   let connect: Promise<RequestHandler> | undefined;
   const load = async (): Promise<RequestHandler> => {
     const [{ connectListener }, { grpcContextValues, passwordlessRoutes }] = await Promise.all([
-      import("./connect-listener.js"),
-      import("./passwordless-service.js"),
+      import("../grpc/connect-listener.js"),
+      import("../grpc/passwordless-service.js"),
     ]);
     return connectListener({
       register: passwordlessRoutes(deps),

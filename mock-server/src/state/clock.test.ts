@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ClockRangeError, MockClock } from "./clock.js";
-import { MOCK_TIME_MAX } from "./domain/mock-time.js";
+import { MOCK_TIME_MAX } from "../domain/mock-time.js";
 
 function fakeWall(start: number) {
   let now = start;

@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import { addressKey } from "../../mock-server/src/domain/auth-request.js";
-import type { PasswordlessType } from "../../mock-server/src/domain/settings.js";
-import { missesMagiclinkAuthUri, needsCode, needsLink, sendViolations } from "../../mock-server/src/domain/validation.js";
+import { addressKey } from "../domain/auth-request.js";
+import type { PasswordlessType } from "../domain/settings.js";
+import { missesMagiclinkAuthUri, needsCode, needsLink, sendViolations } from "../domain/validation.js";
 
 /** The fields of one auth request the record checks below read. */
 interface AuthRequestToCheck {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { settingsFields, settingsSchema } from "../../mock-server/src/domain/settings.js";
+import { settingsFields, settingsSchema } from "../domain/settings.js";
+import { MAIL_OPERATIONS, OPERATIONS, TRANSPORTS } from "../domain/operations.js";
 import { FAULT_OPERATIONS } from "./faults.js";
 
 /** Response bodies of the control API (`/_mock/v1`). */
@@ -25,7 +26,7 @@ export const emailSummary = z
     id: z.string(),
     seq: z.number().int().positive(),
     auth_request_id: z.string(),
-    kind: z.enum(["send", "resend"]),
+    kind: z.enum(MAIL_OPERATIONS),
     from: z.string(),
     to: z.string(),
     subject: z.string(),
@@ -101,8 +102,8 @@ export const journalEntry = z
   .object({
     seq: z.number().int(),
     time: iso,
-    transport: z.enum(["rest", "grpc"]),
-    operation: z.enum(["send", "resend", "verify", "token", "keys"]),
+    transport: z.enum(TRANSPORTS),
+    operation: z.enum(OPERATIONS),
     email: z.string().optional(),
     auth_request_id: z.string().optional(),
     outcome: z.string(),

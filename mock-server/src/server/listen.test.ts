@@ -1,7 +1,7 @@
 import { connect, constants } from "node:http2";
 import type { ServerResponse } from "node:http";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { listen, type Listening, type RequestHandler } from "./server.js";
+import { listen, type Listening, type RequestHandler } from "./listen.js";
 
 const limits = { firstByteTimeoutMs: 10_000, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, idleTimeoutMs: 60_000, maxConnections: 100 };
 

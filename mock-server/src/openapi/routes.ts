@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { chosenId } from "../../mock-server/src/domain/ids.js";
+import { chosenId } from "../domain/ids.js";
 import { clockChange, emailListQuery, latestEmailQuery, otpQuery } from "../schemas/control.js";
 import * as views from "../schemas/control-views.js";
 import { faultRuleInput } from "../schemas/faults.js";

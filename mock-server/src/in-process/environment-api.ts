@@ -1,17 +1,17 @@
-import type { FaultRuleInput } from "../../contracts/schemas/faults.js";
-import { faultRuleInput } from "../../contracts/schemas/faults.js";
-import { snapshotSchema, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from "../../contracts/schemas/snapshot.js";
-import { parseDuration } from "./domain/duration.js";
-import { describeValue } from "./domain/preview.js";
-import type { Settings, SettingsInput } from "./domain/settings.js";
-import type { FaultRule } from "./faults/rules.js";
-import { invalidInput } from "./http/errors.js";
-import type { CapturedEmail } from "./mail/email.js";
-import type { EmailFilter } from "./mail/inbox.js";
-import { waitForUsableCredentials, type UsableCredentials } from "./services/credential-lookup.js";
-import type { TokenService } from "./services/tokens.js";
-import type { Environment } from "./state/environment.js";
-import type { JournalEntry, JournalFilter } from "./state/journal.js";
+import type { FaultRuleInput } from "../schemas/faults.js";
+import { faultRuleInput } from "../schemas/faults.js";
+import { snapshotSchema, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from "../schemas/snapshot.js";
+import { parseDuration } from "../domain/duration.js";
+import { describeValue } from "../domain/preview.js";
+import type { Settings, SettingsInput } from "../domain/settings.js";
+import type { FaultRule } from "../faults/rules.js";
+import { invalidInput } from "../http/errors.js";
+import type { CapturedEmail } from "../mail/email.js";
+import type { EmailFilter } from "../mail/inbox.js";
+import { waitForUsableCredentials, type UsableCredentials } from "../services/credential-lookup.js";
+import type { TokenService } from "../services/tokens.js";
+import type { Environment } from "../state/environment.js";
+import type { JournalEntry, JournalFilter } from "../state/journal.js";
 
 export interface WaitOptions {
   /** How long to wait, as ms or a duration like "5s". Default 5s. */

@@ -1,4 +1,4 @@
-import { describeInstant, isMockTime, MOCK_TIME_MAX, MOCK_TIME_RANGE } from "./domain/mock-time.js";
+import { describeInstant, isMockTime, MOCK_TIME_MAX, MOCK_TIME_RANGE } from "../domain/mock-time.js";
 
 /** Reads the time, in epoch milliseconds. Domain code gets one of these. */
 export interface Clock {
