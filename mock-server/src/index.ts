@@ -10,8 +10,8 @@ import type { HttpDeps } from "./http/deps.js";
 import { loadTemplates } from "./mail/templates.js";
 import { packageVersion } from "./runtime/package-root.js";
 import { listen, type RequestHandler } from "./server/listen.js";
-import { Calls } from "./services/calls.js";
 import { PasswordlessService } from "./services/passwordless.js";
+import { ScalekitCalls } from "./services/scalekit-call.js";
 import { TokenService } from "./services/tokens.js";
 import { EnvironmentStore, type NewEnvironment } from "./state/environments.js";
 import { EventBus } from "./state/events.js";
@@ -72,11 +72,11 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
   let url = "";
   const tokens = new TokenService(() => url);
   const shutdown = new AbortController();
+  const passwordless = new PasswordlessService(loadTemplates());
   const deps: HttpDeps = {
     environments,
-    passwordless: new PasswordlessService(loadTemplates()),
     tokens,
-    calls: new Calls(environments),
+    scalekit: new ScalekitCalls(environments, passwordless, tokens),
     events,
     version: packageVersion(),
     shutdown: shutdown.signal,

@@ -1,7 +1,7 @@
 /**
  * The one error set of the mock. Every failure a Scalekit call can meet is a
  * `ScalekitError` carrying a gRPC status name and an error code string; each
- * transport translates it once (`http/errors.ts`, later `grpc/errors.ts`).
+ * transport translates it once (`http/errors.ts`, `grpc/errors.ts`).
  */
 
 /** gRPC status codes by name, with their wire numbers. */
@@ -47,6 +47,24 @@ export const HTTP_STATUS: Record<GrpcCodeName, number> = {
   DataLoss: 500,
   Unauthenticated: 401,
 };
+
+/** The gRPC code a bare HTTP status stands for (gRPC's HTTP-to-status mapping, widened). */
+export function grpcCodeOfHttp(status: number): GrpcCodeName {
+  const exact: Record<number, GrpcCodeName> = {
+    400: "InvalidArgument",
+    401: "Unauthenticated",
+    403: "PermissionDenied",
+    404: "NotFound",
+    409: "Aborted",
+    429: "ResourceExhausted",
+    499: "Canceled",
+    501: "Unimplemented",
+    502: "Unavailable",
+    503: "Unavailable",
+    504: "DeadlineExceeded",
+  };
+  return exact[status] ?? (status >= 500 ? "Internal" : "FailedPrecondition");
+}
 
 /** Error code strings carried in the ErrorInfo detail (`error_code`). */
 export const ERROR_CODES = {
@@ -113,4 +131,9 @@ export class ScalekitError extends Error {
     this.retryAfter = options.retryAfter;
     this.violations = options.violations ?? [];
   }
+}
+
+/** The HTTP status of a REST answer carrying this error. */
+export function httpStatusOf(error: ScalekitError): number {
+  return error.httpStatus ?? HTTP_STATUS[error.status];
 }

@@ -44,9 +44,9 @@ export interface SendInput {
 }
 
 export interface VerifyInput {
-  code?: string;
-  linkToken?: string;
-  authRequestId?: string;
+  code?: string | undefined;
+  linkToken?: string | undefined;
+  authRequestId?: string | undefined;
 }
 
 export interface ResendInput {
@@ -95,15 +95,20 @@ function checkLength(out: Violation[], field: string, value: string, min: number
 /** Violations a message lists, and a response carries: a map of thousands of bad keys must not make a megabyte error. */
 const MAX_LISTED_VIOLATIONS = { message: 10, details: 100 };
 
-function fail(violations: Violation[]): never {
+/** The InvalidArgument error listing broken rules, the first one's field named. */
+export function validationError(violations: Violation[]): ScalekitError {
   const first = violations[0]!;
   const listed = violations.slice(0, MAX_LISTED_VIOLATIONS.message).map((v) => `${v.field}: ${v.description} [${v.constraint}]`);
   const more = violations.length - listed.length;
   const text = listed.join("; ") + (more > 0 ? `; and ${more} more` : "");
-  throw new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, `validation error: ${text}`, {
+  return new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, `validation error: ${text}`, {
     field: first.field,
     violations: violations.slice(0, MAX_LISTED_VIOLATIONS.details).map(({ field, constraint, description }) => ({ field, constraint, description })),
   });
+}
+
+function fail(violations: Violation[]): never {
+  throw validationError(violations);
 }
 
 /**
@@ -206,7 +211,8 @@ export function validateSend(input: SendInput, settings: Settings): ValidSend {
 
 const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze(templateVariables());
 
-export function validateVerify(input: VerifyInput): void {
+/** The broken rules of a verify's fields, "exactly one credential" first. */
+export function verifyViolations(input: VerifyInput): Violation[] {
   const violations: Violation[] = [];
   if (input.code === undefined && input.linkToken === undefined) {
     violations.push({ field: "auth_credential", constraint: "required", description: "exactly one of code or link_token is required" });
@@ -217,6 +223,11 @@ export function validateVerify(input: VerifyInput): void {
   if (input.code !== undefined && !input.authRequestId) {
     violations.push({ field: "auth_request_id", constraint: "required", description: "value is required when verifying a code" });
   }
+  return violations;
+}
+
+export function validateVerify(input: VerifyInput): void {
+  const violations = verifyViolations(input);
   if (violations.length > 0) fail(violations);
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { faultRuleInput, type FaultRuleInput } from "../schemas/faults.js";
 import { SeededRandom } from "../domain/seeded-random.js";
-import { FaultRuleError, FaultRules, globMatches, grpcCodeOfHttp } from "./rules.js";
+import { grpcCodeOfHttp } from "../domain/errors.js";
+import { FaultRuleError, FaultRules, globMatches } from "./rules.js";
 
 const rules = (seed = "s") => new FaultRules(new SeededRandom(seed), "env");
 const add = (set: FaultRules, input: FaultRuleInput) => set.add(faultRuleInput.parse(input));

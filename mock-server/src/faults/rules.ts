@@ -1,26 +1,9 @@
 import type { FaultRuleSpec } from "../schemas/faults.js";
 import { chosenIdProblem } from "../domain/ids.js";
-import { HTTP_STATUS, type GrpcCodeName } from "../domain/errors.js";
+import { grpcCodeOfHttp, HTTP_STATUS, type GrpcCodeName } from "../domain/errors.js";
 import type { RandomSource } from "../domain/random-source.js";
 import { isMailOperation, type Operation, type Transport } from "../domain/operations.js";
 
-/** The gRPC code a bare HTTP status stands for (gRPC's HTTP-to-status mapping, widened). */
-export function grpcCodeOfHttp(status: number): GrpcCodeName {
-  const exact: Record<number, GrpcCodeName> = {
-    400: "InvalidArgument",
-    401: "Unauthenticated",
-    403: "PermissionDenied",
-    404: "NotFound",
-    409: "Aborted",
-    429: "ResourceExhausted",
-    499: "Canceled",
-    501: "Unimplemented",
-    502: "Unavailable",
-    503: "Unavailable",
-    504: "DeadlineExceeded",
-  };
-  return exact[status] ?? (status >= 500 ? "Internal" : "FailedPrecondition");
-}
 
 /** What a rule does to a call. */
 export type FaultAction =

@@ -18,14 +18,9 @@ export function toConnectError(error: ScalekitError): ConnectError {
   return new ConnectError(error.message, GRPC_CODES[error.status] as Code, undefined, [{ desc: ErrorInfoSchema, value: info }]);
 }
 
-/** Runs a handler, turning domain errors into gRPC statuses; anything else is Internal and logged. */
-export async function translateErrors<T>(operation: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof ScalekitError) throw toConnectError(error);
-    if (error instanceof ConnectError) throw error;
-    console.error(`scalekit-mock: unexpected error in gRPC ${operation}:`, error);
-    throw new ConnectError("internal error in scalekit-mock; this is a bug, please report it with the request that caused it", Code.Internal);
-  }
+/** What a call that failed for an unexpected reason answers: Internal, logged once (without the request). */
+export function unexpectedError(operation: string, error: unknown): ConnectError {
+  if (error instanceof ConnectError) return error;
+  console.error(`scalekit-mock: unexpected error in gRPC ${operation}:`, error);
+  return new ConnectError("internal error in scalekit-mock; this is a bug, please report it with the request that caused it", Code.Internal);
 }

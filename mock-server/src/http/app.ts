@@ -1,13 +1,11 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
-import { constants as h2, type Http2ServerRequest } from "node:http2";
-import type { IncomingMessage } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 import type { OPENAPI_DOCUMENTS } from "../openapi/build.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { quote, truncate } from "../domain/preview.js";
-import { DropConnection } from "../services/calls.js";
+import { DropConnection } from "../services/scalekit-call.js";
 import { secretsEqual } from "../services/tokens.js";
 import { authRoutes } from "./auth-routes.js";
 import { ClientGone } from "./body.js";
@@ -16,7 +14,7 @@ import { browserGuard } from "./browser-guard.js";
 import { controlRoutes } from "./control-routes.js";
 import type { HttpDeps } from "./deps.js";
 import { environmentRoutes } from "./environment-routes.js";
-import { ControlError, controlError, gatewayError, internalError } from "./errors.js";
+import { ControlError, controlError, dropConnection, gatewayError, internalError } from "./errors.js";
 import { scalekitRoutes } from "./scalekit-routes.js";
 import { loginPage } from "./ui/pages.js";
 import { UI_PREFIX, uiRoutes } from "./ui/routes.js";
@@ -48,14 +46,6 @@ function adminGuard(expected: string): (c: Context) => boolean {
 function refuseControl(c: Context): Response {
   c.header("www-authenticate", 'Bearer realm="scalekit-mock control"');
   return controlError(c, new ControlError(401, "UNAUTHENTICATED", "the control API needs Authorization: Bearer <admin token> (--admin-token)"));
-}
-
-/** Cuts a REST call off (fault `drop`): RST_STREAM on HTTP/2, the socket on HTTP/1.1. */
-function dropConnection(c: Context): Response {
-  const incoming = (c.env as { incoming?: IncomingMessage | Http2ServerRequest } | undefined)?.incoming;
-  if (incoming && "stream" in incoming) incoming.stream.close(h2.NGHTTP2_REFUSED_STREAM);
-  else incoming?.socket.destroy();
-  return new Response(null, { status: 503 });
 }
 
 /** Every HTTP surface on one Hono app: Scalekit REST, OAuth, control API. */

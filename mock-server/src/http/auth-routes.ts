@@ -1,9 +1,7 @@
 import { Hono, type Context } from "hono";
 import { quote } from "../domain/preview.js";
-import { secretsEqual } from "../services/tokens.js";
 import type { HttpDeps } from "./deps.js";
 import { readText } from "./body.js";
-import { journaled } from "./journaled.js";
 
 /** An OAuth 2.0 error response (RFC 6749 §5.2). */
 function oauthError(c: Context, status: 400 | 401, error: string, description: string): Response {
@@ -65,9 +63,8 @@ function clientCredentials(c: Context, form: Record<string, string>): { clientId
 export function authRoutes(deps: HttpDeps): Hono {
   const app = new Hono();
 
-  app.post(
-    "/oauth/token",
-    journaled(deps, "token", async (c, call) => {
+  app.post("/oauth/token", (c) =>
+    deps.scalekit.track("rest", "token", c.req.raw.headers.entries(), async (call) => {
       const refuse = (status: 400 | 401, error: string, description: string) => {
         call.outcome = error;
         return oauthError(c, status, error, description);
@@ -90,23 +87,20 @@ export function authRoutes(deps: HttpDeps): Hono {
         return refuse(400, "unsupported_grant_type", `grant_type ${quote(form.grant_type)} is not supported; use client_credentials`);
       }
       const { clientId, clientSecret } = credentials;
-      const env = clientId ? deps.environments.byClientId(clientId) : undefined;
-      if (env !== undefined) call.env = env;
-      await deps.calls.applyFaults(call);
+      if (clientId) call.forClient(clientId);
+      await call.faults();
       if (!clientId || !clientSecret) return refuse(401, "invalid_client", "client_id and client_secret are required");
-      if (env === undefined || !secretsEqual(clientSecret, env.clientSecret)) {
-        return refuse(401, "invalid_client", "client authentication failed: unknown client_id or wrong client_secret");
-      }
+      const token = await call.issueToken(clientSecret);
+      if (token === undefined) return refuse(401, "invalid_client", "client authentication failed: unknown client_id or wrong client_secret");
       c.header("cache-control", "no-store");
-      return c.json(await deps.tokens.issue(env));
+      return c.json(token);
     }),
   );
 
-  app.get(
-    "/keys",
-    journaled(deps, "keys", async (c, call) => {
-      await deps.calls.applyFaults(call);
-      return c.json(await deps.tokens.jwks());
+  app.get("/keys", (c) =>
+    deps.scalekit.track("rest", "keys", c.req.raw.headers.entries(), async (call) => {
+      await call.faults();
+      return c.json(await call.jwks());
     }),
   );
 

@@ -1,5 +1,4 @@
-import type { Calls } from "../services/calls.js";
-import type { PasswordlessService } from "../services/passwordless.js";
+import type { ScalekitCalls } from "../services/scalekit-call.js";
 import type { TokenService } from "../services/tokens.js";
 import type { EnvironmentStore } from "../state/environments.js";
 import type { EventBus } from "../state/events.js";
@@ -8,9 +7,9 @@ import type { HostPolicy } from "./browser-guard.js";
 /** What the transports call into. */
 export interface HttpDeps {
   environments: EnvironmentStore;
-  passwordless: PasswordlessService;
   tokens: TokenService;
-  calls: Calls;
+  /** Every Scalekit API call (REST, gRPC, OAuth) goes through it. */
+  scalekit: ScalekitCalls;
   events: EventBus;
   version: string;
   /** Which `Host` names the control API and web inbox answer to. */

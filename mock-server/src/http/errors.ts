@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { ERROR_CODES, GRPC_CODES, HTTP_STATUS, ScalekitError } from "../domain/errors.js";
+import type { IncomingMessage } from "node:http";
+import { constants as h2, type Http2ServerRequest } from "node:http2";
+import { ERROR_CODES, GRPC_CODES, httpStatusOf, ScalekitError } from "../domain/errors.js";
 import { truncate } from "../domain/preview.js";
 
 export const ERROR_INFO_TYPE = "type.googleapis.com/scalekit.v1.errdetails.ErrorInfo";
@@ -25,13 +27,17 @@ export function gatewayErrorBody(error: ScalekitError) {
   };
 }
 
-export function httpStatusOf(error: ScalekitError): ContentfulStatusCode {
-  return (error.httpStatus ?? HTTP_STATUS[error.status]) as ContentfulStatusCode;
+/** Cuts a REST call off (fault `drop`): RST_STREAM on HTTP/2, the socket on HTTP/1.1. */
+export function dropConnection(c: Context): Response {
+  const incoming = (c.env as { incoming?: IncomingMessage | Http2ServerRequest } | undefined)?.incoming;
+  if (incoming && "stream" in incoming) incoming.stream.close(h2.NGHTTP2_REFUSED_STREAM);
+  else incoming?.socket.destroy();
+  return new Response(null, { status: 503 });
 }
 
 export function gatewayError(c: Context, error: ScalekitError): Response {
   if (error.retryAfter !== undefined) c.header("retry-after", String(error.retryAfter));
-  return c.json(gatewayErrorBody(error), httpStatusOf(error));
+  return c.json(gatewayErrorBody(error), httpStatusOf(error) as ContentfulStatusCode);
 }
 
 /** An error of the mock's own control API: `{error: {code, message, details}}`. */

@@ -1,5 +1,6 @@
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { describeValue, quote } from "../domain/preview.js";
+import type { FieldDescription } from "../domain/messages.js";
 import { templateVariables } from "../domain/validation.js";
 
 /**
@@ -9,21 +10,10 @@ import { templateVariables } from "../domain/validation.js";
  * unknown fields ignored (grpc-gateway's default, DiscardUnknown).
  */
 
-type FieldKind = { type: "string" } | { type: "uint32" } | { type: "enum"; values: readonly string[] } | { type: "map" };
-
-export interface FieldSpec {
-  name: string;
-  kind: FieldKind;
-}
-
 type Decoded = string | number | Record<string, string>;
 
 function badField(message: string, field?: string): ScalekitError {
   return new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, `invalid request body: ${message}`, field ? { field } : {});
-}
-
-function camel(name: string): string {
-  return name.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
 }
 
 const UINT32 = { name: "uint32", min: 0, max: 0xffffffff };
@@ -39,11 +29,13 @@ function integerProblem(n: number, type: typeof UINT32): string | undefined {
   return undefined;
 }
 
-function decodeValue(field: FieldSpec, value: unknown): Decoded {
+function decodeValue(field: FieldDescription, value: unknown): Decoded {
   switch (field.kind.type) {
     case "string":
       if (typeof value !== "string") throw badField(`invalid value for string field ${field.name}: ${describeValue(value)}`, field.name);
       return value;
+    case "int64":
+      throw new Error(`int64 request fields are not decoded (field ${field.name})`);
     case "uint32": {
       // protojson takes a uint32 as a JSON number or a string of digits.
       const n = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : value;
@@ -74,7 +66,7 @@ function decodeValue(field: FieldSpec, value: unknown): Decoded {
 }
 
 export interface DecodedMessage {
-  /** Set fields by their proto (snake_case) names. */
+  /** Set fields by their lowerCamelCase names (the command's property names). */
   fields: Record<string, Decoded>;
   /** Names in the body that are not fields of the message: ignored, as grpc-gateway does. */
   ignored: string[];
@@ -97,15 +89,15 @@ function depthOf(value: unknown, limit: number): number {
   return deepest;
 }
 
-export function decodeMessage(body: unknown, fields: readonly FieldSpec[]): DecodedMessage {
+export function decodeMessage(body: unknown, fields: readonly FieldDescription[]): DecodedMessage {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw badField("expected a JSON object");
   }
   if (depthOf(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw badField(`the body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`);
-  const byJsonName = new Map<string, FieldSpec>();
+  const byJsonName = new Map<string, FieldDescription>();
   for (const field of fields) {
     byJsonName.set(field.name, field);
-    byJsonName.set(camel(field.name), field);
+    byJsonName.set(field.camel, field);
   }
   const out: Record<string, Decoded> = {};
   const ignored: string[] = [];
@@ -116,8 +108,23 @@ export function decodeMessage(body: unknown, fields: readonly FieldSpec[]): Deco
       continue;
     }
     if (value === null) continue;
-    if (field.name in out) throw badField(`field ${field.name} is set twice (as ${field.name} and ${camel(field.name)})`, field.name);
-    out[field.name] = decodeValue(field, value);
+    if (field.camel in out) throw badField(`field ${field.name} is set twice (as ${field.name} and ${field.camel})`, field.name);
+    out[field.camel] = decodeValue(field, value);
   }
   return { fields: out, ignored };
+}
+
+/**
+ * A response message in protobuf JSON, from values keyed by lowerCamelCase
+ * names: proto names, int64 as a string of digits, enums by name, unset
+ * optional fields left out.
+ */
+export function encodeMessage(fields: readonly FieldDescription[], values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = values[field.camel];
+    if (value === undefined) continue;
+    out[field.name] = field.kind.type === "int64" ? String(value) : value;
+  }
+  return out;
 }

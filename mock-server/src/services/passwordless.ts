@@ -13,11 +13,12 @@ import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import type { MailOperation } from "../domain/operations.js";
 import { randomUrlSafe } from "../domain/random-source.js";
 import type { PasswordlessType } from "../domain/settings.js";
-import { validateResend, validateSend, validateVerify, type ResendInput, type SendInput, type VerifyInput } from "../domain/validation.js";
+import type { ResendCommand, VerifyCommand } from "../domain/commands.js";
+import { validateResend, validateSend, type SendInput } from "../domain/validation.js";
 import { assertTemplateVariables, composeEmail } from "../mail/email.js";
 import type { TemplateSet } from "../mail/templates.js";
 import type { Environment } from "../state/environment.js";
-import type { MailPlan, PlanMail } from "./calls.js";
+import type { MailPlan, PlanMail } from "./call-stages.js";
 
 const NOW: PlanMail = () => ({ mode: "now" });
 
@@ -73,7 +74,7 @@ export class PasswordlessService {
     return sendResult(request);
   }
 
-  resend(env: Environment, input: ResendInput, mail: PlanMail = NOW): SendResult {
+  resend(env: Environment, input: Pick<ResendCommand, "authRequestId">, mail: PlanMail = NOW): SendResult {
     validateResend(input);
     const request = env.authRequest(input.authRequestId);
     if (request === undefined) throw notFound(input.authRequestId);
@@ -83,13 +84,15 @@ export class PasswordlessService {
     return sendResult(request);
   }
 
-  verify(env: Environment, input: VerifyInput): Verification {
-    validateVerify(input);
-    const request = this.#requestToVerify(env, input);
+  /** The command is valid by construction (`verifyCommand`): exactly one credential, lengths checked. */
+  verify(env: Environment, command: VerifyCommand): Verification {
+    const request = this.#requestToVerify(env, command);
     try {
       const now = env.clock.now();
       const verification =
-        input.code !== undefined ? verifyCode(request, input.code, now) : verifyLinkToken(request, input.linkToken!, input.authRequestId, env.settings, now);
+        command.kind === "verifyCode"
+          ? verifyCode(request, command.code, now)
+          : verifyLinkToken(request, command.linkToken, command.authRequestId, env.settings, now);
       env.publish("auth_request.verified", { auth_request_id: request.id, email: request.email });
       return verification;
     } catch (error) {
@@ -100,16 +103,16 @@ export class PasswordlessService {
     }
   }
 
-  #requestToVerify(env: Environment, input: VerifyInput): AuthRequest {
-    if (input.code !== undefined) {
-      const request = env.authRequest(input.authRequestId!);
-      if (request === undefined) throw notFound(input.authRequestId!);
+  #requestToVerify(env: Environment, command: VerifyCommand): AuthRequest {
+    if (command.kind === "verifyCode") {
+      const request = env.authRequest(command.authRequestId);
+      if (request === undefined) throw notFound(command.authRequestId);
       return request;
     }
     const request =
-      env.authRequestByLinkToken(input.linkToken!) ?? (input.authRequestId === undefined ? undefined : env.authRequest(input.authRequestId));
+      env.authRequestByLinkToken(command.linkToken) ?? (command.authRequestId === undefined ? undefined : env.authRequest(command.authRequestId));
     if (request === undefined) {
-      if (input.authRequestId !== undefined) throw notFound(input.authRequestId);
+      if (command.authRequestId !== undefined) throw notFound(command.authRequestId);
       throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, "link_token is not valid: no magic link was issued with this token", {
         field: "link_token",
       });
