@@ -1,26 +1,46 @@
 import { z } from "zod";
-import { PASSWORDLESS_TYPES } from "../domain/settings.js";
+import { RESEND_REQUEST, SEND_REQUEST, SEND_RESPONSE, VERIFY_REQUEST, VERIFY_RESPONSE, type FieldDescription } from "../domain/messages.js";
+
+/** A field of a passwordless message as protobuf JSON carries it (documented names: snake_case). */
+function fieldSchema(field: FieldDescription): z.ZodType {
+  const kind = field.kind;
+  let schema: z.ZodType;
+  switch (kind.type) {
+    case "string": {
+      let text = z.string();
+      if (kind.minLength !== undefined) text = text.min(kind.minLength);
+      if (kind.maxLength !== undefined) text = text.max(kind.maxLength);
+      schema = text;
+      break;
+    }
+    case "uint32":
+      schema = z.number().int().min(0).max(0xffffffff);
+      break;
+    case "int64":
+      // A string of digits in protobuf JSON.
+      schema = z.string().regex(/^\d+$/);
+      break;
+    case "enum":
+      schema = z.enum(kind.values as [string, ...string[]]);
+      break;
+    case "map":
+      schema = z.record(z.string().min(kind.keyLength[0]).max(kind.keyLength[1]), z.string().max(kind.valueMaxLength));
+      break;
+  }
+  if (field.doc !== undefined) schema = schema.describe(field.doc);
+  // Responses and requests alike: what protobuf JSON may leave out is optional (maps and enums included).
+  return field.optional || kind.type === "map" ? schema.optional() : schema;
+}
+
+/** The zod schema of a message, derived from its description in domain/messages.ts. */
+function messageSchema(fields: readonly FieldDescription[]) {
+  return z.object(Object.fromEntries(fields.map((field) => [field.name, fieldSchema(field)]))).strict();
+}
 
 /** Response and error bodies of the Scalekit passwordless REST API (protobuf JSON). */
 
-export const sendPasswordlessResponse = z
-  .object({
-    auth_request_id: z.string().min(1),
-    /** int64 epoch seconds, a string in protobuf JSON. */
-    expires_at: z.string().regex(/^\d+$/),
-    expires_in: z.number().int().nonnegative(),
-    passwordless_type: z.enum(PASSWORDLESS_TYPES),
-  })
-  .strict();
-
-export const verifyPasswordlessResponse = z
-  .object({
-    email: z.string().min(1),
-    state: z.string().optional(),
-    template: z.enum(["SIGNIN", "SIGNUP"]).optional(),
-    passwordless_type: z.enum(PASSWORDLESS_TYPES),
-  })
-  .strict();
+export const sendPasswordlessResponse = messageSchema(SEND_RESPONSE);
+export const verifyPasswordlessResponse = messageSchema(VERIFY_RESPONSE);
 
 export const errorInfo = z
   .object({
@@ -62,26 +82,9 @@ export const tokenResponse = z
   .strict();
 
 /** Request bodies, as documented with snake_case names (lowerCamelCase is accepted too). */
-export const sendPasswordlessRequest = z
-  .object({
-    email: z.string().min(1).max(320).describe("Recipient; a valid email address"),
-    template: z.enum(["UNSPECIFIED", "SIGNIN", "SIGNUP"]).optional(),
-    magiclink_auth_uri: z.string().min(1).max(1000).optional().describe("Required when the passwordless type is LINK or LINK_OTP"),
-    state: z.string().min(1).max(1000).optional(),
-    expires_in: z.number().int().min(0).optional().describe("Seconds; default 300"),
-    template_variables: z.record(z.string().min(2).max(25), z.string().max(256)).optional().describe("At most 30 pairs; reserved keys: otp, expiry_time_relative, link, expire_time, expiry_time"),
-  })
-  .strict();
-
-export const verifyPasswordlessRequest = z
-  .object({
-    code: z.string().min(1).max(20).optional().describe("One of code or link_token"),
-    link_token: z.string().min(1).max(100).optional(),
-    auth_request_id: z.string().max(200).optional().describe("Required with a code, and with a link token under same-origin enforcement"),
-  })
-  .strict();
-
-export const resendPasswordlessRequest = z.object({ auth_request_id: z.string().min(1).max(200) }).strict();
+export const sendPasswordlessRequest = messageSchema(SEND_REQUEST);
+export const verifyPasswordlessRequest = messageSchema(VERIFY_REQUEST);
+export const resendPasswordlessRequest = messageSchema(RESEND_REQUEST);
 
 export const jwks = z.object({ keys: z.array(z.object({ kty: z.literal("RSA"), n: z.string(), e: z.string(), kid: z.string(), alg: z.literal("RS256"), use: z.literal("sig") }).strict()) }).strict();
 
