@@ -23,6 +23,7 @@ import { UI_PREFIX, uiRoutes } from "./ui/routes.js";
 
 export const CONTROL_PREFIX = "/_mock/v1";
 
+// Deviation D33: body size limits of the mock itself
 /** Largest body of a Scalekit call; requests are a few hundred bytes. */
 export const API_BODY_LIMIT = 64 * 1024;
 /** Largest control API body; snapshots carry whole inboxes. */
@@ -53,6 +54,7 @@ function refuseControl(c: Context): Response {
 /** Cuts a REST call off (fault `drop`): RST_STREAM on HTTP/2, the socket on HTTP/1.1. */
 function dropConnection(c: Context): Response {
   const incoming = (c.env as { incoming?: IncomingMessage | Http2ServerRequest } | undefined)?.incoming;
+  // Deviation D29: a drop resets the HTTP/2 stream with REFUSED_STREAM
   if (incoming && "stream" in incoming) incoming.stream.close(h2.NGHTTP2_REFUSED_STREAM);
   else incoming?.socket.destroy();
   return new Response(null, { status: 503 });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ERROR_CODES, GRPC_CODES, HTTP_STATUS, ScalekitError } from "../domain/errors.js";
 import { truncate } from "../domain/preview.js";
 
+// Deviation D12: Scalekit's own ErrorInfo, which the Node SDK reads
 export const ERROR_INFO_TYPE = "type.googleapis.com/scalekit.v1.errdetails.ErrorInfo";
 
 /** The grpc-gateway error body: `{code, message, details}` with Scalekit's ErrorInfo. */
