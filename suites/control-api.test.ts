@@ -255,7 +255,7 @@ describe("the clock's range", () => {
     expect(mock.clock.now().getFullYear()).toBe(new Date().getFullYear());
   });
 
-  it("refuses a send whose expiry would pass the end of year 9999 with a 400, and keeps the inbox readable", async () => {
+  it("D36: refuses a send whose expiry would pass the end of year 9999 with a 400, and keeps the inbox readable", async () => {
     expect((await control("POST", "/clock", { set: "9999-12-31T23:59:00Z", freeze: true })).status).toBe(200);
     // A token from now has expired by then.
     const late = await restSession(mock);

@@ -82,7 +82,7 @@ describe("environments", () => {
     await expect(createMockScalekit({ settings: JSON.parse('{"__proto__": {"otpLength": 4}}') })).rejects.toThrow(/__proto__/);
   });
 
-  it("binds tokens to their environment: another environment's auth requests are not found", async () => {
+  it("D31: binds tokens to their environment: another environment's auth requests are not found", async () => {
     const a = mock.environment();
     const b = mock.environment();
     const apiA = await restSession({ url: mock.url, clientId: a.clientId, clientSecret: a.clientSecret });

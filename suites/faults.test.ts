@@ -60,7 +60,7 @@ describe("error faults over REST", () => {
     expect((await api.send({ email: "a@example.com" })).body.code).toBe(14);
   });
 
-  it("rate-limits with 429, ResourceExhausted and retry-after", async () => {
+  it("D30: rate-limits with 429, ResourceExhausted, RATE_LIMITED and retry-after", async () => {
     await addFault({ operation: "send", rateLimit: { retryAfter: 7 } });
     const result = await api.send({ email: "a@example.com" });
     expect(result.status).toBe(429);
@@ -274,7 +274,7 @@ describe("the SDK's retries meet fault rules", () => {
     expect(mock.requests({ operation: "verify" }).length).toBeGreaterThan(1);
   }, 20_000);
 
-  it("surfaces a dropped HTTP/2 stream as an internal error, without retrying", async () => {
+  it("D29: surfaces a dropped HTTP/2 stream as an internal error, without retrying", async () => {
     mock.faults.add({ operation: "send", drop: true, times: 1 });
     const error = await scalekit.passwordless.sendPasswordlessEmail("dropped@example.com").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScalekitInternalServerException);

@@ -193,7 +193,7 @@ describe("malformed gRPC", () => {
     expect((await fetch(`${mock.url}/_mock/v1/health`)).status).toBe(200);
   });
 
-  it("answers an undecodable Connect message with 400 invalid_argument, not a 5xx, over HTTP/1.1 and HTTP/2", async () => {
+  it("D32: answers an undecodable Connect message with 400 invalid_argument, not a 5xx, over HTTP/1.1 and HTTP/2", async () => {
     const url = `${mock.url}${SEND}`;
     const headers = { "content-type": "application/proto", authorization: `Bearer ${token}` };
     const h1 = await fetch(url, { method: "POST", headers, body: Buffer.from([0x0a, 0x05, 0x61]) });

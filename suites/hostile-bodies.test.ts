@@ -101,7 +101,7 @@ describe("REST numbers out of range", () => {
     expect(message).toContain("… (50000 characters)");
   });
 
-  it("names a template variable key over the limit in part, and lists at most ten violations", async () => {
+  it("D37: names a template variable key over the limit in part, and lists at most ten violations", async () => {
     const variables = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`k${i}`.padEnd(100, "x"), "v"]));
     const result = await rest("send", JSON.stringify({ email: "a@example.com", template_variables: variables }));
     expect(result.status).toBe(400);
@@ -217,7 +217,7 @@ describe("unknown fields with names no header can carry raw", () => {
     ["NUL", "a\u0000b"],
     ["a line separator", "a\u2028b"],
     ["a comma and a percent sign", "a,b%c"],
-  ])("are ignored with 200 and named, percent-encoded, when they hold %s", async (_name, key) => {
+  ])("D15: are ignored with 200 and named, percent-encoded, when they hold %s", async (_name, key) => {
     const result = await rest("send", JSON.stringify({ email: "a@example.com", [key]: 1, other: 2 }));
     expect(result.status).toBe(200);
     expect(header(result)).toMatch(/^[\x21-\x7e]*$/);

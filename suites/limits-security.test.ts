@@ -14,7 +14,7 @@ describe("body size limits", () => {
   });
   afterAll(() => mock.close());
 
-  it("refuses a REST body over 64 KiB with 413 and ResourceExhausted", async () => {
+  it("D33: refuses a REST body over 64 KiB with 413 and ResourceExhausted", async () => {
     const api = await restSession(mock);
     const result = await api.send({ email: "a@example.com", state: "s".repeat(70_000) });
     expect(result.status).toBe(413);
@@ -76,7 +76,7 @@ describe("admin token", () => {
 });
 
 describe("tokens", () => {
-  it("rejects a token signed by another mock's key", async () => {
+  it("D22: rejects a token signed by another mock's key", async () => {
     const a = await createMockScalekit({ clientId: "skc_same", clientSecret: "same-secret-123" });
     const b = await createMockScalekit({ clientId: "skc_same", clientSecret: "same-secret-123" });
     try {

@@ -14,7 +14,7 @@ const token = (body: string | URLSearchParams, headers: Record<string, string> =
   fetch(`${mock.url}/oauth/token`, { method: "POST", headers, body });
 
 describe("POST /oauth/token", () => {
-  it("issues an RS256 JWT that /keys verifies, with the configured lifetime", async () => {
+  it("D19: issues an RS256 JWT that /keys verifies, with the configured lifetime", async () => {
     const response = await token(new URLSearchParams({ grant_type: "client_credentials", client_id: "skc_test", client_secret: "secret-for-tests" }));
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
@@ -33,7 +33,7 @@ describe("POST /oauth/token", () => {
     expect(payload.exp! - payload.iat!).toBe(900);
   });
 
-  it("accepts client credentials by HTTP Basic auth", async () => {
+  it("D23: accepts client credentials by HTTP Basic auth", async () => {
     const basic = Buffer.from("skc_test:secret-for-tests").toString("base64");
     const response = await token("grant_type=client_credentials", {
       "content-type": "application/x-www-form-urlencoded",

@@ -63,7 +63,7 @@ describe("one port", () => {
     expect(response.startsWith("HTTP/1.1 200")).toBe(true);
   });
 
-  it("answers HTTP/2 (h2c, prior knowledge) for the control API, OAuth and REST", async () => {
+  it("D27: answers HTTP/2 (h2c, prior knowledge) for the control API, OAuth and REST", async () => {
     expect(await h2Request("/_mock/v1/health")).toMatchObject({ status: 200 });
     const form = new URLSearchParams({ grant_type: "client_credentials", client_id: mock.clientId, client_secret: mock.clientSecret }).toString();
     const tokenResponse = await h2Request("/oauth/token", { "content-type": "application/x-www-form-urlencoded" }, form);

@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 
 describe("retention", () => {
-  it("keeps the newest emails, auth requests and journal entries up to their limits", async () => {
+  it("D34: keeps the newest emails, auth requests and journal entries up to their limits", async () => {
     const api = await restSession(mock);
     const sent = [];
     for (let i = 0; i < 5; i++) sent.push((await api.send({ email: `r${i}@example.com`, magiclink_auth_uri: "https://app.test/cb" })).body);

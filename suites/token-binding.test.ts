@@ -56,7 +56,7 @@ describe("tokens of a deleted environment", () => {
   it.each([
     ["the same id and client id", "reborn-rest", "reborn-rest"],
     ["another id but the same client id", "gone-rest", "successor-rest"],
-  ])("are refused over REST by an environment created again with %s, and nothing reaches its inbox", async (_name, first, second) => {
+  ])("D20: are refused over REST by an environment created again with %s, and nothing reaches its inbox", async (_name, first, second) => {
     const { oldToken, reborn } = await recreate(first, second);
     const refused = await sendRest(oldToken, "stale@example.com");
     expect(refused.status).toBe(401);
@@ -115,7 +115,7 @@ describe("tokens of a deleted environment", () => {
 });
 
 describe("tokens issued after the mock clock's now (the clock moved back)", () => {
-  it("are refused over REST whether or not they were used before", async () => {
+  it("D21: are refused over REST whether or not they were used before", async () => {
     const env = environment("clock-back-rest");
     const used = await fetchToken(mock.url, env.clientId, env.clientSecret);
     expect((await sendRest(used, "before@example.com")).status).toBe(200);

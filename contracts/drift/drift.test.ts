@@ -6,7 +6,7 @@ import { checkAgainstSdk, checkGenerated, defaultProtoDir } from "./check.js";
 const altered = join(fileURLToPath(new URL(".", import.meta.url)), "fixtures", "altered");
 
 describe("contracts drift check", () => {
-  it("finds no difference between our proto and the installed SDK's descriptor", () => {
+  it("D26: finds no difference between our proto and the installed SDK's descriptor", () => {
     expect(checkAgainstSdk(defaultProtoDir()).differences).toEqual([]);
   });
 

@@ -41,7 +41,7 @@ function failure(fn: () => unknown): ScalekitError {
 }
 
 describe("issuing credentials", () => {
-  it("gives an OTP request a 6-digit code and no link", () => {
+  it("D5: gives an OTP request a 6-digit code and no link", () => {
     const request = open();
     expect(request.credentials.code).toMatch(/^\d{6}$/);
     expect(request.credentials.linkToken).toBeUndefined();
@@ -52,7 +52,7 @@ describe("issuing credentials", () => {
     expect(open({ otpLength: 8 }).credentials.code).toMatch(/^\d{8}$/);
   });
 
-  it("gives a LINK request a <uuid>_l token and no code", () => {
+  it("D40: gives a LINK request a <uuid>_l token and no code", () => {
     const request = open({ passwordlessType: "LINK" });
     expect(request.credentials.code).toBeUndefined();
     expect(request.credentials.linkToken).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}_l$/);
@@ -70,7 +70,7 @@ describe("issuing credentials", () => {
     expect(request.credentials.linkToken).toMatch(/_l$/);
   });
 
-  it("derives ids and credentials from environment, address and nth send only", () => {
+  it("D41: derives ids and credentials from environment, address and nth send only", () => {
     const a = open({ passwordlessType: "LINK_OTP" });
     const b = open({ passwordlessType: "LINK_OTP" });
     expect(b.id).toBe(a.id);
@@ -85,7 +85,7 @@ describe("issuing credentials", () => {
     expect(sameAddressOtherCase).toEqual(a.credentials);
   });
 
-  it("expires expires_in seconds after the send, default 300", () => {
+  it("D2: expires expires_in seconds after the send, default 300", () => {
     expect(open().expiresAt).toBe(T0 + 300_000);
     expect(open({}, { expiresIn: 60 }).expiresAt).toBe(T0 + 60_000);
   });
@@ -128,7 +128,7 @@ describe("verifying a code", () => {
     expect([error.status, error.errorCode]).toEqual(["ResourceExhausted", "TOO_MANY_ATTEMPTS"]);
   });
 
-  it("allows 5 wrong attempts by default", () => {
+  it("D3: allows 5 wrong attempts by default", () => {
     const request = open();
     for (let i = 0; i < 4; i++) failure(() => verifyCode(request, "bad", T0));
     expect(request.status).toBe("pending");
@@ -183,6 +183,15 @@ describe("verifying a magic link", () => {
     );
   });
 
+  it("D10: counts a wrong link token given with its auth_request_id as a wrong attempt", () => {
+    const request = open({ passwordlessType: "LINK", maxAttempts: 2 });
+    const error = failure(() => verifyLinkToken(request, "00000000-0000-4000-8000-000000000000_l", request.id, settings, T0));
+    expect([error.status, error.errorCode]).toEqual(["InvalidArgument", "LINK_TOKEN_INVALID"]);
+    expect(request.attempts).toBe(1);
+    failure(() => verifyLinkToken(request, "00000000-0000-4000-8000-000000000000_l", request.id, settings, T0));
+    expect(request.status).toBe("locked");
+  });
+
   it("fails once expired", () => {
     const request = open({ passwordlessType: "LINK" });
     expect(failure(() => verifyLinkToken(request, request.credentials.linkToken!, undefined, settings, T0 + 301_000)).errorCode).toBe(
@@ -192,7 +201,7 @@ describe("verifying a magic link", () => {
 });
 
 describe("resending", () => {
-  it("re-sends the same credentials and renews the expiry by default", () => {
+  it("D7: re-sends the same credentials and renews the expiry by default", () => {
     const request = open({ passwordlessType: "LINK_OTP" });
     const before = { ...request.credentials };
     resendAuthRequest(ctx({}, T0 + 200_000), request);
@@ -202,7 +211,7 @@ describe("resending", () => {
     expect(verifyCode(request, before.code!, T0 + 400_000).email).toBe("ana@example.com");
   });
 
-  it("issues new credentials with newCredentialsOnResend, and the old ones stop working", () => {
+  it("D7: issues new credentials with newCredentialsOnResend, the old ones stop working and the attempt count starts over", () => {
     const request = open({ passwordlessType: "LINK_OTP" });
     const old = { ...request.credentials };
     failure(() => verifyCode(request, "bad", T0));
@@ -223,7 +232,23 @@ describe("resending", () => {
     expect([error.status, error.errorCode]).toEqual(["ResourceExhausted", "RESEND_LIMIT_EXCEEDED"]);
   });
 
-  it("refuses verified and locked requests", () => {
+  it("D4: allows 5 resends by default, then answers RESEND_LIMIT_EXCEEDED", () => {
+    const request = open();
+    for (let i = 0; i < 5; i++) resendAuthRequest(ctx(), request);
+    const error = failure(() => resendAuthRequest(ctx(), request));
+    expect([error.status, error.errorCode]).toEqual(["ResourceExhausted", "RESEND_LIMIT_EXCEEDED"]);
+  });
+
+  it("D8: resends an expired request, renewing its expiry", () => {
+    const request = open();
+    const later = T0 + 400_000;
+    expect(describeStatus(request, later)).toBe("expired");
+    resendAuthRequest(ctx({}, later), request);
+    expect(request.expiresAt).toBe(later + 300_000);
+    expect(verifyCode(request, request.credentials.code!, later).email).toBe("ana@example.com");
+  });
+
+  it("D8: refuses verified and locked requests", () => {
     const verified = open();
     verifyCode(verified, verified.credentials.code!, T0);
     expect(failure(() => resendAuthRequest(ctx(), verified)).errorCode).toBe("AUTH_REQUEST_ALREADY_VERIFIED");

@@ -55,11 +55,13 @@ export interface RequestContext {
   now: number;
 }
 
+// Deviation D18: addresses match case-insensitively
 /** Lower-cased address: the key that numbers sends and scopes randomness. */
 export function addressKey(email: string): string {
   return email.toLowerCase();
 }
 
+// Deviation D40: link tokens are a UUID plus "_l", as the docs' example
 /** Ends every link token the mock issues. */
 const LINK_TOKEN_SUFFIX = "_l";
 
@@ -82,6 +84,7 @@ export function issueCredentials(
   type: PasswordlessType,
   otpLength: number,
 ): Credentials {
+  // Deviation D41: credentials derive from the seed, not random
   const scope = [ctx.environmentId, addressKey(email), sendIndex, generation] as const;
   return {
     generation,
@@ -96,6 +99,7 @@ export function issueCredentials(
  * could not write (a clock set near year 9999 plus a long expires_in).
  */
 export function expiryOf(now: number, expiresIn: number): number {
+  // Deviation D36: an expiry past the end of mock time is refused
   const expiresAt = now + expiresIn * 1000;
   if (!(expiresAt <= MOCK_TIME_MAX)) {
     throw new ScalekitError(
@@ -262,6 +266,7 @@ export function verifyLinkToken(
     );
   }
   assertVerifiable(request, now);
+  // Deviation D10: a wrong link token for a known request counts an attempt
   if (request.credentials.linkToken !== linkToken) {
     const outcome = countWrongAttempt(request);
     throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, `invalid link_token for auth request "${request.id}": ${outcome}`, {
@@ -271,6 +276,7 @@ export function verifyLinkToken(
   return verified(request, now);
 }
 
+// Deviation D8: resend refused when verified or locked, allowed when expired
 /**
  * Resends an auth request: renews its expiry and either keeps its credentials
  * or, with `newCredentialsOnResend`, issues new ones (the old ones stop working
@@ -298,6 +304,7 @@ export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): Au
       `auth request "${request.id}" was already resent ${request.resends} times (limit ${ctx.settings.maxResends}); send a new email`,
     );
   }
+  // Deviation D7: resend renews the expiry; new credentials reset attempts
   const expiresAt = expiryOf(ctx.now, request.expiresIn);
   request.resends += 1;
   request.expiresAt = expiresAt;

@@ -27,6 +27,7 @@ export const GRPC_CODES = {
 
 export type GrpcCodeName = keyof typeof GRPC_CODES;
 
+// Deviation D38: grpc-gateway's mapping, inferred, not observed
 /** The HTTP status of each gRPC code, as grpc-gateway maps them. */
 export const HTTP_STATUS: Record<GrpcCodeName, number> = {
   OK: 200,
@@ -66,6 +67,7 @@ export function grpcCodeOfHttp(status: number): GrpcCodeName {
   return exact[status] ?? (status >= 500 ? "Internal" : "FailedPrecondition");
 }
 
+// Deviation D11: error codes and messages are ours
 /** Error code strings carried in the ErrorInfo detail (`error_code`). */
 export const ERROR_CODES = {
   invalidArgument: "INVALID_ARGUMENT",

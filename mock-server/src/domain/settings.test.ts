@@ -21,6 +21,10 @@ describe("settings", () => {
     });
   });
 
+  it("D6: gives access tokens a one-hour lifetime by default", () => {
+    expect(defaultSettings().tokenTtl).toBe(60 * 60);
+  });
+
   it("reads durations as seconds", () => {
     expect(settingsSchema.parse({ tokenTtl: "2h", defaultExpiresIn: "10m" })).toMatchObject({ tokenTtl: 7200, defaultExpiresIn: 600 });
   });

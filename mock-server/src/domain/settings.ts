@@ -32,24 +32,31 @@ export const settingsFields = z
   .object({
     /** What a send emails: a code, a magic link, or both. */
     passwordlessType: z.enum(PASSWORDLESS_TYPES).default("OTP"),
+    // Deviation D5: 6-digit codes, as the docs show
     /** Digits in an OTP code. */
     otpLength: z.number().int().min(OTP_LENGTH.min).max(OTP_LENGTH.max).default(6),
+    // Deviation D2: 300 s default expiry, from the docs
     /** Lifetime of an auth request when the send gives no `expires_in`. */
     defaultExpiresIn: seconds.default(300),
+    // Deviation D1: expires_in bounds 30 s to 24 h, wider than the docs' 60–3600 s
     /** Smallest accepted `expires_in`. */
     minExpiresIn: seconds.default(30),
     /** Largest accepted `expires_in`. */
     maxExpiresIn: seconds.default(86_400),
+    // Deviation D3: 5 wrong attempts lock a request (not published)
     /** Wrong codes accepted before the auth request locks. */
     maxAttempts: z.number().int().min(1).max(1000).default(5),
+    // Deviation D4: 5 resends per auth request (not published)
     /** Resends allowed per auth request. */
     maxResends: z.number().int().min(0).max(1000).default(5),
     /** "Enable new Magic link & OTP credentials on resend". */
     newCredentialsOnResend: z.boolean().default(false),
     /** Magic link verify must carry the auth_request_id of the browser that asked. */
     enforceSameOrigin: z.boolean().default(false),
+    // Deviation D6: tokens last 1 h (not published)
     /** Access token lifetime in seconds, measured on the mock clock. */
     tokenTtl: seconds.default(3_600),
+    // Deviation D34: retention limits of the mock itself
     /** Calls kept in the request journal; the oldest go first. */
     journalLimit: z.number().int().min(1).max(100_000).default(1_000),
     /** Emails kept in the inbox; the oldest go first. */

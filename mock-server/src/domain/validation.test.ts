@@ -40,7 +40,7 @@ describe("send validation", () => {
     expect(violation(() => send({ email: `${ok}d` }))).toMatchObject({ field: "email", constraint: "string.max_len" });
   });
 
-  it("accepts defined templates only", () => {
+  it("D9: accepts defined templates only, reading UNSPECIFIED as SIGNIN", () => {
     expect(send({ template: "SIGNUP" }).template).toBe("SIGNUP");
     expect(send({ template: "UNSPECIFIED" }).template).toBe("SIGNIN");
     expect(violation(() => send({ template: 7 }))).toMatchObject({ field: "template", constraint: "enum.defined_only" });
@@ -53,7 +53,7 @@ describe("send validation", () => {
     expect(violation(() => send({ magiclinkAuthUri: "u".repeat(1001) }))).toMatchObject({ field: "magiclink_auth_uri" });
   });
 
-  it("bounds expires_in by the environment's min and max", () => {
+  it("D1: bounds expires_in by the environment's min and max, 30 to 86,400 s by default", () => {
     expect(send({ expiresIn: 30 }).expiresIn).toBe(30);
     expect(send({ expiresIn: 86_400 }).expiresIn).toBe(86_400);
     expect(violation(() => send({ expiresIn: 29 }))).toMatchObject({ field: "expires_in", constraint: "uint32.gte_lte" });
@@ -81,18 +81,18 @@ describe("send validation", () => {
     expect(violation(() => send({ templateVariables: { key: "v".repeat(257) } }))).toMatchObject({ constraint: "string.max_len" });
   });
 
-  it.each(RESERVED_TEMPLATE_VARIABLES)("refuses the reserved template variable %s", (name) => {
+  it.each(RESERVED_TEMPLATE_VARIABLES)("D14: refuses the reserved template variable %s", (name) => {
     expect(violation(() => send({ templateVariables: { [name]: "x" } }))).toMatchObject({ constraint: "template_variables.reserved" });
   });
 
-  it("names every failed rule in one message", () => {
+  it("D13: names every failed rule in one message", () => {
     const { message } = violation(() => send({ email: "nope", state: "" }));
     expect(message).toBe(
       "validation error: email: value must be a valid email address [string.email]; state: value length must be at least 1 characters [string.min_len]",
     );
   });
 
-  it("requires magiclink_auth_uri for LINK and LINK_OTP", () => {
+  it("D11: requires magiclink_auth_uri for LINK and LINK_OTP, with our error code MAGICLINK_AUTH_URI_REQUIRED", () => {
     for (const passwordlessType of ["LINK", "LINK_OTP"] as const) {
       const error = violation(() => validateSend({ email: "a@b.co", templateVariables: {} }, { ...settings, passwordlessType }));
       expect(error).toMatchObject({ field: "magiclink_auth_uri", code: "MAGICLINK_AUTH_URI_REQUIRED" });

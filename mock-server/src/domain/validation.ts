@@ -5,6 +5,7 @@ import type { PasswordlessType, Settings } from "./settings.js";
 export const TEMPLATE_TYPES = ["UNSPECIFIED", "SIGNIN", "SIGNUP"] as const;
 export type TemplateName = (typeof TEMPLATE_TYPES)[number];
 
+// Deviation D26: the descriptor's buf.validate rules live here, not in contracts/proto
 /** Names the mock fills in itself; a caller may not supply them. */
 export const RESERVED_TEMPLATE_VARIABLES = ["otp", "expiry_time_relative", "link", "expire_time", "expiry_time"] as const;
 
@@ -92,6 +93,7 @@ function checkLength(out: Violation[], field: string, value: string, min: number
   else if (n > max) out.push({ field, constraint: "string.max_len", description: `value length must be at most ${max} characters`, ...at });
 }
 
+// Deviation D37: 10 violations in the message, 100 in field_violations
 /** Violations a message lists, and a response carries: a map of thousands of bad keys must not make a megabyte error. */
 const MAX_LISTED_VIOLATIONS = { message: 10, details: 100 };
 
@@ -100,6 +102,7 @@ export function validationError(violations: Violation[]): ScalekitError {
   const first = violations[0]!;
   const listed = violations.slice(0, MAX_LISTED_VIOLATIONS.message).map((v) => `${v.field}: ${v.description} [${v.constraint}]`);
   const more = violations.length - listed.length;
+  // Deviation D13: violations on one line, joined with "; "
   const text = listed.join("; ") + (more > 0 ? `; and ${more} more` : "");
   return new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, `validation error: ${text}`, {
     field: first.field,
@@ -165,6 +168,7 @@ export function sendViolations(input: SendInput, settings?: Pick<Settings, "minE
     if ((RESERVED_TEMPLATE_VARIABLES as readonly string[]).includes(key)) {
       violations.push({
         field,
+        // Deviation D14: our rule id for reserved template variables
         constraint: "template_variables.reserved",
         description: `"${key}" is reserved and filled in by Scalekit; reserved names: ${RESERVED_TEMPLATE_VARIABLES.join(", ")}`,
         path,
@@ -197,6 +201,7 @@ export function validateSend(input: SendInput, settings: Settings): ValidSend {
   }
 
   const pairs = Object.entries(input.templateVariables);
+  // Deviation D9: no template (or UNSPECIFIED) means SIGNIN
   const template = input.template === undefined || input.template === "UNSPECIFIED" ? "SIGNIN" : (input.template as "SIGNIN" | "SIGNUP");
   return {
     email: input.email,

@@ -9,6 +9,7 @@ type NodeResponse = ServerResponse | Http2ServerResponse;
 /** A Node request listener, over HTTP/1.1 or HTTP/2 (the same shape the one-port server takes). */
 type RequestHandler = (request: NodeRequest, response: NodeResponse) => void | Promise<void>;
 
+// Deviation D32: undecodable messages as grpc-go and connect-go answer them
 /**
  * connect-es reports a request message that does not decode as Internal. Over
  * gRPC that is a status in the trailers (HTTP 200), as grpc-go answers too;

@@ -21,6 +21,7 @@ import { UI_PREFIX, uiRoutes } from "./ui/routes.js";
 
 export const CONTROL_PREFIX = "/_mock/v1";
 
+// Deviation D33: body size limits of the mock itself
 /** Largest body of a Scalekit call; requests are a few hundred bytes. */
 export const API_BODY_LIMIT = 64 * 1024;
 /** Largest control API body; snapshots carry whole inboxes. */

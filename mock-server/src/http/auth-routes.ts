@@ -41,6 +41,7 @@ function decodeBasicPart(part: string): string {
  * §2.3): Basic plus client_id or client_secret in the body is refused, not
  * resolved by picking one.
  */
+// Deviation D23: Basic or form credentials, one method per request
 function clientCredentials(c: Context, form: Record<string, string>): { clientId?: string; clientSecret?: string } {
   const authorization = c.req.header("authorization") ?? "";
   const basic = /^Basic\s+(\S+)$/i.exec(authorization);

@@ -43,6 +43,7 @@ export async function readText(c: Context): Promise<string> {
 export async function readJson(c: Context, options: { emptyAs?: unknown } = {}): Promise<unknown> {
   const type = c.req.header("content-type");
   const refuseType = () => new BodyError("content-type", `Content-Type must be application/json, got ${type ? quote(type) : "none"}`);
+  // Deviation D16: a body must be sent as application/json
   if (type !== undefined && !JSON_TYPE.test(type)) throw refuseType();
   const text = await readText(c);
   if (text.trim() === "" && "emptyAs" in options) return options.emptyAs;

@@ -6,6 +6,7 @@ import { constants as h2, type Http2ServerRequest } from "node:http2";
 import { ERROR_CODES, GRPC_CODES, httpStatusOf, ScalekitError } from "../domain/errors.js";
 import { truncate } from "../domain/preview.js";
 
+// Deviation D12: Scalekit's own ErrorInfo, which the Node SDK reads
 export const ERROR_INFO_TYPE = "type.googleapis.com/scalekit.v1.errdetails.ErrorInfo";
 
 /** The grpc-gateway error body: `{code, message, details}` with Scalekit's ErrorInfo. */
@@ -30,6 +31,7 @@ export function gatewayErrorBody(error: ScalekitError) {
 /** Cuts a REST call off (fault `drop`): RST_STREAM on HTTP/2, the socket on HTTP/1.1. */
 export function dropConnection(c: Context): Response {
   const incoming = (c.env as { incoming?: IncomingMessage | Http2ServerRequest } | undefined)?.incoming;
+  // Deviation D29: a drop resets the HTTP/2 stream with REFUSED_STREAM
   if (incoming && "stream" in incoming) incoming.stream.close(h2.NGHTTP2_REFUSED_STREAM);
   else incoming?.socket.destroy();
   return new Response(null, { status: 503 });

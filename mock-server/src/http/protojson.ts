@@ -72,6 +72,7 @@ export interface DecodedMessage {
   ignored: string[];
 }
 
+// Deviation D17: bodies nested deeper than protojson's limit are refused
 /** protojson's default recursion limit, which grpc-gateway keeps: deeper bodies are refused even in fields it ignores. */
 const MAX_JSON_DEPTH = 10_000;
 
@@ -104,6 +105,7 @@ export function decodeMessage(body: unknown, fields: readonly FieldDescription[]
   for (const [key, value] of Object.entries(body)) {
     const field = byJsonName.get(key);
     if (field === undefined) {
+      // Deviation D15: unknown fields are ignored and reported
       ignored.push(key);
       continue;
     }

@@ -62,6 +62,7 @@ export function scalekitRoutes(deps: HttpDeps): Hono {
   app.post("/resend", route<ResendCommand>("resend", RESEND_REQUEST, (f) => resendCommand(f as { authRequestId?: string }), sendResponse));
   app.post("/verify", route<VerifyCommand>("verify", VERIFY_REQUEST, (f) => verifyCommand(f), (v) => encodeMessage(VERIFY_RESPONSE, { ...v })));
 
+  // Deviation D39: other methods get grpc-gateway's 405 with Allow: POST
   app.all("/:operation{send|resend|verify}", (c) => {
     c.header("allow", "POST");
     return c.json({ code: 12, message: "Method Not Allowed", details: [] }, 405);

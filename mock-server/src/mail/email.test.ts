@@ -18,7 +18,7 @@ function request(passwordlessType: "OTP" | "LINK" | "LINK_OTP", send: Record<str
 }
 
 describe("composing an email", () => {
-  it("puts the OTP in subject, HTML and text, with the expiry", () => {
+  it("D25: puts the OTP in subject, HTML and text, with the expiry", () => {
     const r = request("OTP");
     const email = composeEmail(templates, r, { id: "m1", kind: "send", now: T0 });
     const code = r.credentials.code!;
@@ -49,7 +49,7 @@ describe("composing an email", () => {
     expect(email.text).toContain("Hi <Ana>,");
   });
 
-  it("requires every variable a template uses without fallback", () => {
+  it("D24: requires every variable a template uses without fallback", () => {
     const custom: TemplateSet = {
       from: templates.from,
       templates: { ...templates.templates, SIGNIN: { ...templates.templates.SIGNIN, required: ["company"] } },

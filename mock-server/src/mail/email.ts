@@ -57,6 +57,7 @@ function oneHeaderLine(text: string): string {
   return text.replace(NOT_IN_A_HEADER_LINE, " ").replace(/\s+/g, " ").trim();
 }
 
+// Deviation D25: expiry written as "2026-11-28 10:05 UTC"
 /** "2026-11-28 10:05 UTC": how the expiry reads in an email body. */
 function formatExpiry(epochMs: number): string {
   return new Date(epochMs).toISOString().replace("T", " ").slice(0, 16) + " UTC";

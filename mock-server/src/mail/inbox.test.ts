@@ -19,7 +19,7 @@ const draft = (to: string, id: string, authRequestId = "ar"): EmailDraft => ({
 });
 
 describe("Inbox", () => {
-  it("lists newest first, filtered by recipient (any case), request and cursor", () => {
+  it("D18: lists newest first, filtered by recipient (any case), request and cursor", () => {
     const inbox = new Inbox();
     inbox.capture(draft("a@x.test", "1"));
     inbox.capture(draft("b@x.test", "2", "other"));

@@ -27,6 +27,7 @@ const manifestSchema = z.object({
   }),
 });
 
+// Deviation D24: our own email templates, not Scalekit's
 /** The package's own `fixtures/email-templates`. */
 export function defaultTemplateDir(): string {
   return join(packageRoot(), "fixtures", "email-templates");

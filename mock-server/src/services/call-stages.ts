@@ -88,6 +88,7 @@ export async function applyFaults(call: Call, env: Environment): Promise<PlanMai
     case "error":
       throw new ScalekitError(action.grpcCode, action.errorCode, action.message, { httpStatus: action.httpStatus });
     case "rateLimit":
+      // Deviation D30: rate limits answer ResourceExhausted RATE_LIMITED with retry-after
       throw new ScalekitError("ResourceExhausted", "RATE_LIMITED", `rate limit exceeded; retry after ${action.retryAfter}s (fault "${rule.id}")`, {
         retryAfter: action.retryAfter,
       });

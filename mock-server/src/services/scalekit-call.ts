@@ -69,6 +69,7 @@ export class ScalekitCalls {
   async call<C extends ScalekitCommand>(request: ScalekitCallRequest<C>): Promise<ScalekitCallOutcome<ResultOf<C>>> {
     const call = startCall(request.transport, request.operation, request.headers);
     try {
+      // Deviation D28: the body is decoded first, then the token, then the field rules
       const command = await request.decode();
       call.operation = operationOf(command);
       const env = await this.#tokens.authenticate(request.authorization, (id) => this.#environments.get(id));

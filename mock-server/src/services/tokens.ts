@@ -36,6 +36,7 @@ const loadJose = () => (jose ??= import("jose"));
 
 async function generateSigningKeys(): Promise<SigningKeys> {
   const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await loadJose();
+  // Deviation D22: a new key pair each start, not from the seed
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
   const jwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(jwk);
@@ -73,6 +74,7 @@ function claimsOf(payload: Record<string, unknown>, issuer: string): TokenClaims
  * clock gives the same answer for both.
  */
 function checkLifetime(claims: TokenClaims, env: Environment): void {
+  // Deviation D21: token lifetime judged on the environment's clock
   const now = env.clock.now();
   if (now >= claims.expiresAt) {
     throw unauthenticated("access token expired: fetch a new one from POST /oauth/token", ERROR_CODES.tokenExpired);
@@ -143,6 +145,7 @@ export class TokenService {
     const nowSeconds = Math.floor(env.clock.now() / 1000);
     const ttl = env.settings.tokenTtl;
     const { SignJWT } = await loadJose();
+    // Deviation D19: our claims; real tokens carry more
     const accessToken = await new SignJWT({ client_id: env.clientId, environment_id: env.id, environment_generation: env.generation })
       .setProtectedHeader({ alg: "RS256", kid: keys.jwk.kid!, typ: "JWT" })
       .setIssuer(this.#issuer())
@@ -170,7 +173,9 @@ export class TokenService {
     const token = match[1]!;
     // RSA verification is the costly part: a token verified once is only looked up again.
     const claims = this.#verified.get(token) ?? (await this.#verify(token));
+    // Deviation D31: the token, not the URL, picks the environment
     const env = findEnvironment(claims.environmentId);
+    // Deviation D20: a token belongs to one environment object
     if (env === undefined || env.generation !== claims.generation || env.clientId !== claims.clientId) {
       throw unauthenticated(
         `invalid access token: the environment "${claims.environmentId}" it was issued to no longer exists (deleted, or created again since): ` +

@@ -6,6 +6,7 @@ import { Environment } from "./environment.js";
 import type { EventBus } from "./events.js";
 
 export const DEFAULT_ENVIRONMENT_ID = "default";
+// Deviation D35: at most 10,000 environments
 export const MAX_ENVIRONMENTS = 10_000;
 
 export interface NewEnvironment {
