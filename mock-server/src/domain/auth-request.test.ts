@@ -6,11 +6,10 @@ import {
   magicLink,
   openAuthRequest,
   resendAuthRequest,
-  verifyCode,
-  verifyLinkToken,
   type AuthRequest,
   type RequestContext,
 } from "./auth-request.js";
+import { verifyCode, verifyLinkToken } from "./verification.js";
 import { ScalekitError } from "./errors.js";
 import { defaultSettings, type Settings } from "./settings.js";
 import { validateSend } from "./validation.js";

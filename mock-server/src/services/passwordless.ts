@@ -3,12 +3,11 @@ import {
   expiryOf,
   openAuthRequest,
   resendAuthRequest,
-  verifyCode,
-  verifyLinkToken,
   type AuthRequest,
   type RequestContext,
   type Verification,
 } from "../domain/auth-request.js";
+import { verifyCode, verifyLinkToken } from "../domain/verification.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import type { MailOperation } from "../domain/operations.js";
 import { randomUrlSafe } from "../domain/random-source.js";
