@@ -86,6 +86,7 @@ export const credentialScenarios: Scenario[] = [
       assert.equal(resent.authRequestId, sent.authRequestId);
       const second = await ctx.inbox.waitFor(email, { after: first.cursor });
       assert.equal(second.code, first.code);
+      assert.equal((await ctx.control!.inbox.latest({ to: email })).kind, "resend", "the mock files the second email as a resend");
       ok(await ctx.driver.verify({ code: first.code! }, sent.authRequestId), "verify the first code");
     },
   },
