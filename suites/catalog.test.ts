@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { mockErrorMismatches, transportDiffs } from "./catalog/checks.js";
 import { buildReport, writeReport } from "./catalog/report.js";
 import type { RunResult, TargetRun } from "./catalog/runner.js";
 import { scenarios } from "./catalog/scenarios.js";
@@ -11,7 +12,8 @@ import { catalogCases, catalogOn, mockNa } from "./catalog/vitest.js";
 /**
  * The whole catalog on the in-process mock, the CLI, and the offline stand-in
  * for a real environment, over REST and the SDK; then the compatibility
- * report over those runs.
+ * report over those runs, the parity of the two transports, and the mock's
+ * own error codes.
  */
 
 const runs: TargetRun[] = [];
@@ -43,5 +45,20 @@ describe("compatibility report", () => {
     const markdown = readFileSync(files.markdown, "utf8");
     expect(markdown).toContain("| OTP sign-in | pass | pass | pass | pass | pass | pass |");
     expect(markdown).toContain("**OK**");
+  });
+});
+
+describe("REST and the SDK", () => {
+  it("reach the same outcome in every scenario on every target, down to the error code and message", () => {
+    expect(runs).toHaveLength(3);
+    expect(runs.flatMap(transportDiffs)).toEqual([]);
+  });
+});
+
+describe("the mock's errors", () => {
+  it("carry the error code and message each scenario documents, over both transports", () => {
+    const mocks = runs.filter((r) => r.target === "in-process" || r.target === "cli");
+    expect(mocks).toHaveLength(2);
+    expect(mocks.flatMap((run) => mockErrorMismatches(run, scenarios))).toEqual([]);
   });
 });

@@ -39,13 +39,35 @@ export function shapeOf(outcome: Outcome<unknown>): Shape {
   return shape;
 }
 
-/** A driver that records the shape of every outcome, step by step. */
-function recording(driver: Driver, steps: RecordedStep[]): Driver {
+/**
+ * Values a run came by that differ between runs of the same scenario (its
+ * addresses, the ids it was given), so that messages can be compared with
+ * them replaced by placeholders.
+ */
+class RunValues {
+  readonly #names = new Map<string, string>();
+
+  add(value: string, kind: string): string {
+    if (value !== "" && !this.#names.has(value)) this.#names.set(value, `<${kind}#${this.#names.size + 1}>`);
+    return value;
+  }
+
+  placeholders(text: string): string {
+    const values = [...this.#names.keys()].sort((a, b) => b.length - a.length);
+    return values.reduce((out, value) => out.replaceAll(value, this.#names.get(value)!), text);
+  }
+}
+
+/** A driver that records the shape of every outcome, and an error's message, step by step. */
+function recording(driver: Driver, steps: RecordedStep[], values: RunValues): Driver {
   const counts = new Map<string, number>();
   const record = <T>(operation: string, outcome: Outcome<T>): Outcome<T> => {
     const n = (counts.get(operation) ?? 0) + 1;
     counts.set(operation, n);
-    steps.push({ step: `${operation}#${n}`, shape: shapeOf(outcome) });
+    if (outcome.ok && typeof (outcome.value as { authRequestId?: unknown }).authRequestId === "string") {
+      values.add((outcome.value as { authRequestId: string }).authRequestId, "auth_request_id");
+    }
+    steps.push({ step: `${operation}#${n}`, shape: shapeOf(outcome), ...(!outcome.ok && { message: values.placeholders(outcome.error.message) }) });
     return outcome;
   };
   return {
@@ -79,18 +101,19 @@ export async function runScenario(session: TargetSession, target: string, scenar
   const prepared = await session.prepare(scenario.type);
   if ("na" in prepared) return na(prepared.na);
   const steps: RecordedStep[] = [];
+  const values = new RunValues();
   const tag = `${Date.now().toString(36)}${(runCounter++).toString(36)}`;
   let addresses = 0;
   try {
     const driver = transport === "rest" ? await restDriver(prepared.credentials) : sdkDriver(prepared.credentials);
     await withTimeout(
       scenario.run({
-        driver: recording(driver, steps),
+        driver: recording(driver, steps, values),
         inbox: prepared.inbox,
         ...(prepared.control !== undefined && { control: prepared.control }),
         transport,
         target: prepared.credentials,
-        address: (label = "user") => `${label}${++addresses}.${scenario.id}.${transport}.${tag}@example.com`,
+        address: (label = "user") => values.add(`${label}${++addresses}.${scenario.id}.${transport}.${tag}@example.com`, "email"),
       }),
       SCENARIO_TIMEOUT_MS,
       scenario.id,

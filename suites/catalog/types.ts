@@ -43,7 +43,18 @@ export interface Scenario {
   needs: Capability[];
   /** Transports it runs on; both unless narrowed (e.g. SDK retry behaviour). */
   transports?: TransportName[];
+  /**
+   * What the mock answers at each failing step (`verify#2`, …): its error
+   * code and, where it matters, its message. Checked on mock targets only;
+   * other targets are compared with the mock by the report instead.
+   */
+  mockErrors?: Record<string, MockError>;
   run(ctx: ScenarioContext): Promise<void>;
+}
+
+export interface MockError {
+  errorCode: string;
+  message?: RegExp;
 }
 
 /** A call's outcome reduced to what must match between targets: field names, types, enum values, error codes. */
@@ -52,6 +63,8 @@ export type Shape = Record<string, string>;
 export interface RecordedStep {
   step: string;
   shape: Shape;
+  /** An error's message, with this run's addresses and ids replaced by placeholders, so transports can be compared. */
+  message?: string;
 }
 
 export type { Outcome };

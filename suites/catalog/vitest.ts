@@ -8,8 +8,13 @@ export function catalogCases() {
   return scenarios.flatMap((scenario) => (["rest", "sdk"] as const).map((transport) => ({ scenario, transport })));
 }
 
-/** On a mock, only the SDK-only scenario is n/a (over REST). */
-export const mockNa = (r: RunResult) => r.scenario === "fault-retry" && r.transport === "rest";
+const byId = new Map(scenarios.map((s) => [s.id, s]));
+
+/** On a mock, a scenario is n/a only on a transport it does not run on. */
+export const mockNa = (r: RunResult) => {
+  const transports = byId.get(r.scenario)?.transports;
+  return transports !== undefined && !transports.includes(r.transport);
+};
 
 /**
  * The whole catalog on one target as vitest tests: each scenario and
