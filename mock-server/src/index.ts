@@ -4,16 +4,18 @@ import { controlExposure, serverOptionsSchema, type ServerOptionsInput } from ".
 import { defaultClientSecret } from "./default-client.js";
 import { settingsSchema, type SettingsInput } from "./domain/settings.js";
 import { rpcAwareListener } from "./server/protocol-router.js";
-import { environmentHandle, type MockEnvironment } from "./in-process/environment-api.js";
+import { direct, environmentHandle, type MockEnvironment } from "./in-process/environment-api.js";
+import { newEnvironmentBody, type NewEnvironmentOptions } from "./in-process/environment-options.js";
 import { API_BODY_LIMIT, createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
 import { loadTemplates } from "./mail/templates.js";
 import { packageVersion } from "./runtime/package-root.js";
 import { listen, type RequestHandler } from "./server/listen.js";
 import { Calls } from "./services/calls.js";
+import { EnvironmentDirectory } from "./services/environment-directory.js";
 import { PasswordlessService } from "./services/passwordless.js";
 import { TokenService } from "./services/tokens.js";
-import { EnvironmentStore, type NewEnvironment } from "./state/environments.js";
+import { EnvironmentStore } from "./state/environments.js";
 import { EventBus } from "./state/events.js";
 
 export { defaultClientSecret };
@@ -21,6 +23,7 @@ export type { CapturedEmail } from "./mail/email.js";
 export type { EmailFilter } from "./mail/inbox.js";
 export type { Settings, SettingsInput, PasswordlessType } from "./domain/settings.js";
 export type { ServerOptionsInput } from "./config.js";
+export type { NewEnvironmentOptions };
 export type { FaultRuleInput } from "./schemas/faults.js";
 export type { Snapshot } from "./schemas/snapshot.js";
 export type { JournalEntry, JournalFilter } from "./state/journal.js";
@@ -29,10 +32,6 @@ export type { MockEnvironment, MockInbox, MockClockControl, MockSettings, MockFa
 
 export interface MockScalekitOptions extends Omit<ServerOptionsInput, "settings"> {
   /** Initial settings of the default environment (and the base of new ones). */
-  settings?: SettingsInput;
-}
-
-export interface NewEnvironmentOptions extends Omit<NewEnvironment, "settings"> {
   settings?: SettingsInput;
 }
 
@@ -72,12 +71,13 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
   let url = "";
   const tokens = new TokenService(() => url);
   const shutdown = new AbortController();
+  const control = new EnvironmentDirectory(environments, { tokens, events, shutdown: shutdown.signal });
   const deps: HttpDeps = {
+    control,
     environments,
     passwordless: new PasswordlessService(loadTemplates()),
     tokens,
     calls: new Calls(environments),
-    events,
     version: packageVersion(),
     shutdown: shutdown.signal,
     // The bound name, and the machine's (in an image: the container's) own name.
@@ -92,7 +92,7 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
   if (relay !== undefined) {
     events.subscribe((event) => {
       if (event.type !== "email.captured") return;
-      const email = environments.get(event.environmentId)?.inbox.get(String(event.data.id));
+      const email = control.find(event.environmentId)?.inbox.get(String(event.data.id));
       if (email !== undefined) relay.relay(email);
     });
   }
@@ -109,15 +109,15 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
   tokens.prepare();
 
   return {
-    ...environmentHandle(environments.default, tokens, shutdown.signal),
+    ...environmentHandle(control.default),
     url,
     seed: config.seed,
-    environment: (request = {}) => environmentHandle(environments.create(request), tokens, shutdown.signal),
-    deleteEnvironment: (id) => environments.delete(id),
-    onEvent: (listener) => events.subscribe(listener),
+    environment: (options = {}) => environmentHandle(direct(() => control.create(newEnvironmentBody(options)))),
+    deleteEnvironment: (id) => direct(() => control.remove(id)),
+    onEvent: (listener) => control.subscribe(listener),
     close: async () => {
       shutdown.abort();
-      for (const env of environments.list()) env.inbox.cancelLateDeliveries();
+      control.cancelLateDeliveries();
       await Promise.all([server.close(), relay?.close()]);
     },
   };

@@ -1,16 +1,16 @@
 import { html, raw } from "hono/html";
 import { FAULT_OPERATIONS } from "../../schemas/faults.js";
 import { describeStatus } from "../../domain/auth-request.js";
-import type { CapturedEmail } from "../../mail/email.js";
-import type { Environment } from "../../state/environment.js";
+import type { EnvironmentControl } from "../../services/environment-control.js";
+import type { CapturedEmail } from "../../services/inbox-reads.js";
 import { formatOffset } from "./format.js";
 
 type Html = ReturnType<typeof raw>;
 
 /** What one page view shows: the environment, an address filter and the open email. */
 export interface UiView {
-  env: Environment;
-  environments: readonly Environment[];
+  env: EnvironmentControl;
+  environments: readonly EnvironmentControl[];
   to?: string;
   /** The email asked for by id; otherwise the newest one is shown. */
   emailId?: string;
@@ -18,7 +18,7 @@ export interface UiView {
 }
 
 /** The control API prefix of the environment, as the browser script calls it. */
-export function apiPrefix(env: Environment): string {
+export function apiPrefix(env: EnvironmentControl): string {
   return env.id === "default" ? "/_mock/v1" : `/_mock/v1/environments/${encodeURIComponent(env.id)}`;
 }
 
@@ -98,14 +98,14 @@ export function messagePanel(view: UiView): Html {
 }
 
 export function clockPanel(view: UiView): Html {
-  const state = view.env.clock.state();
+  const state = view.env.clock();
   return html`<p>Now <time datetime="${iso(state.now)}" data-testid="clock-now">${iso(state.now)}</time></p>
     <p>${state.offsetMs === 0 ? "Real time" : `Real time ${formatOffset(state.offsetMs)}`}${state.frozen ? ", frozen" : ", running"}</p>` as Html;
 }
 
 export function requestsPanel(view: UiView): Html {
-  const now = view.env.clock.now();
-  const requests = view.env.authRequests().filter((r) => !view.to || r.email.toLowerCase() === view.to.toLowerCase()).slice(0, MAX_LISTED);
+  const now = view.env.now();
+  const requests = view.env.authRequests(view.to ? { email: view.to } : {}).slice(0, MAX_LISTED);
   if (requests.length === 0) return html`<p class="empty">No auth requests yet.</p>` as Html;
   return html`<table data-testid="auth-requests">
     <caption class="sr-only">Auth requests, newest first</caption>
