@@ -5,7 +5,6 @@ import { defaultClientSecret } from "./default-client.js";
 import { settingsSchema, type SettingsInput } from "./domain/settings.js";
 import { rpcAwareListener } from "./server/protocol-router.js";
 import { direct, environmentHandle, type MockEnvironment } from "./in-process/environment-api.js";
-import { newEnvironmentBody, type NewEnvironmentOptions } from "./in-process/environment-options.js";
 import { API_BODY_LIMIT, createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
 import { loadTemplates } from "./mail/templates.js";
@@ -15,7 +14,7 @@ import { Calls } from "./services/calls.js";
 import { EnvironmentDirectory } from "./services/environment-directory.js";
 import { PasswordlessService } from "./services/passwordless.js";
 import { TokenService } from "./services/tokens.js";
-import { EnvironmentStore } from "./state/environments.js";
+import { EnvironmentStore, type NewEnvironment } from "./state/environments.js";
 import { EventBus } from "./state/events.js";
 
 export { defaultClientSecret };
@@ -23,7 +22,6 @@ export type { CapturedEmail } from "./mail/email.js";
 export type { EmailFilter } from "./mail/inbox.js";
 export type { Settings, SettingsInput, PasswordlessType } from "./domain/settings.js";
 export type { ServerOptionsInput } from "./config.js";
-export type { NewEnvironmentOptions };
 export type { FaultRuleInput } from "./schemas/faults.js";
 export type { Snapshot } from "./schemas/snapshot.js";
 export type { JournalEntry, JournalFilter } from "./state/journal.js";
@@ -32,6 +30,10 @@ export type { MockEnvironment, MockInbox, MockClockControl, MockSettings, MockFa
 
 export interface MockScalekitOptions extends Omit<ServerOptionsInput, "settings"> {
   /** Initial settings of the default environment (and the base of new ones). */
+  settings?: SettingsInput;
+}
+
+export interface NewEnvironmentOptions extends Omit<NewEnvironment, "settings"> {
   settings?: SettingsInput;
 }
 
@@ -112,7 +114,7 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     ...environmentHandle(control.default),
     url,
     seed: config.seed,
-    environment: (options = {}) => environmentHandle(direct(() => control.create(newEnvironmentBody(options)))),
+    environment: (options = {}) => environmentHandle(direct(() => control.createWith(options))),
     deleteEnvironment: (id) => direct(() => control.remove(id)),
     onEvent: (listener) => control.subscribe(listener),
     close: async () => {

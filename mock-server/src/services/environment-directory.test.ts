@@ -72,6 +72,15 @@ describe("environment directory", () => {
     expect(refusal(() => directory.create({ client_id: "skc_unit" }))).toMatchObject({ status: 409, code: "CONFLICT" });
   });
 
+  it("creates from typed options too, where the store still refuses a bad id with its own error as the cause", () => {
+    const directory = setup();
+    expect(directory.createWith({ id: "typed", clientId: "skc_typed", settings: { otpLength: 4 } }).settings().otpLength).toBe(4);
+    const error = refusal(() => directory.createWith({ id: "-bad" }));
+    expect(error).toMatchObject({ status: 400, code: "INVALID_ARGUMENT" });
+    expect(error.cause).toMatchObject({ reason: "invalid" });
+    expect(directory.list().map((e) => e.id)).toEqual(["default", "typed"]);
+  });
+
   it("answers NOT_FOUND for an unknown environment, and find answers undefined", () => {
     const directory = setup();
     expect(refusal(() => directory.get("nope"))).toMatchObject({ status: 404, code: "NOT_FOUND", message: 'no environment "nope"' });

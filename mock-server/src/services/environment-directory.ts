@@ -3,10 +3,12 @@ import { newEnvironment } from "../schemas/control.js";
 import { EnvironmentError } from "../domain/environment-error.js";
 import { quote } from "../domain/preview.js";
 import type { Environment } from "../state/environment.js";
-import type { EnvironmentStore } from "../state/environments.js";
+import type { EnvironmentStore, NewEnvironment } from "../state/environments.js";
 import type { MockEvent } from "../state/events.js";
 import { ControlError, invalidInput, notFound, parseInput } from "./control-error.js";
 import { EnvironmentControl, type ControlDeps } from "./environment-control.js";
+
+export type { NewEnvironment };
 
 const STATUS = { conflict: 409, invalid: 400, limit: 429, protected: 400 } as const;
 const CODE = { conflict: "CONFLICT", invalid: "INVALID_ARGUMENT", limit: "LIMIT", protected: "PROTECTED" } as const;
@@ -69,15 +71,22 @@ export class EnvironmentDirectory {
    */
   create(input: unknown = {}): EnvironmentControl {
     const body = parseInput(newEnvironment, input, "environment");
+    return this.createWith({
+      ...(body.id !== undefined && { id: body.id }),
+      ...(body.client_id !== undefined && { clientId: body.client_id }),
+      ...(body.client_secret !== undefined && { clientSecret: body.client_secret }),
+      ...(body.seed !== undefined && { seed: body.seed }),
+      ...(body.settings !== undefined && { settings: body.settings }),
+    });
+  }
+
+  /**
+   * Creates an environment from typed options (the in-process API's): the
+   * store still refuses an invalid or taken id and invalid settings.
+   */
+  createWith(options: NewEnvironment): EnvironmentControl {
     try {
-      const env = this.#store.create({
-        ...(body.id !== undefined && { id: body.id }),
-        ...(body.client_id !== undefined && { clientId: body.client_id }),
-        ...(body.client_secret !== undefined && { clientSecret: body.client_secret }),
-        ...(body.seed !== undefined && { seed: body.seed }),
-        ...(body.settings !== undefined && { settings: body.settings }),
-      });
-      return this.#control(env);
+      return this.#control(this.#store.create(options));
     } catch (error) {
       throw refusal(error);
     }
