@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mockErrorMismatches, transportDiffs } from "./catalog/checks.js";
 import { buildReport, writeReport } from "./catalog/report.js";
-import type { RunResult, TargetRun } from "./catalog/runner.js";
+import type { TargetRun } from "./catalog/runner.js";
 import { scenarios } from "./catalog/scenarios.js";
 import { cliTarget, inProcessTarget, offlineRealTarget } from "./catalog/targets.js";
 import { catalogCases, catalogOn, mockNa } from "./catalog/vitest.js";

@@ -4,17 +4,15 @@ import { controlExposure, serverOptionsSchema, type ServerOptionsInput } from ".
 import { defaultClientSecret } from "./default-client.js";
 import { settingsSchema, type SettingsInput } from "./domain/settings.js";
 import { rpcAwareListener } from "./server/protocol-router.js";
-import { environmentHandle, type MockEnvironment } from "./in-process/environment-api.js";
+import { direct, environmentHandle, type MockEnvironment } from "./in-process/environment-api.js";
 import { API_BODY_LIMIT, createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
 import { loadTemplates } from "./mail/templates.js";
 import { packageVersion } from "./runtime/package-root.js";
 import { listen, type RequestHandler } from "./server/listen.js";
-import { PasswordlessService } from "./services/passwordless.js";
-import { ScalekitCalls } from "./services/scalekit-call.js";
-import { TokenService } from "./services/tokens.js";
-import { EnvironmentStore, type NewEnvironment } from "./state/environments.js";
-import { EventBus } from "./state/events.js";
+import type { NewEnvironment } from "./services/environment-directory.js";
+import type { MockEvent } from "./services/environment-control.js";
+import { createMockServices } from "./services/mock-services.js";
 
 export { defaultClientSecret };
 export type { CapturedEmail } from "./mail/email.js";
@@ -23,8 +21,8 @@ export type { Settings, SettingsInput, PasswordlessType } from "./domain/setting
 export type { ServerOptionsInput } from "./config.js";
 export type { FaultRuleInput } from "./schemas/faults.js";
 export type { Snapshot } from "./schemas/snapshot.js";
-export type { JournalEntry, JournalFilter } from "./state/journal.js";
-export type { MockEvent } from "./state/events.js";
+export type { JournalEntry, JournalFilter } from "./services/environment-control.js";
+export type { MockEvent };
 export type { MockEnvironment, MockInbox, MockClockControl, MockSettings, MockFaults, WaitOptions, OtpResult, LinkResult } from "./in-process/environment-api.js";
 
 export interface MockScalekitOptions extends Omit<ServerOptionsInput, "settings"> {
@@ -46,7 +44,7 @@ export interface MockScalekit extends MockEnvironment {
   /** Deletes an environment made by `environment()`. */
   deleteEnvironment(id: string): boolean;
   /** Follows every event of every environment; returns the function that stops. */
-  onEvent(listener: (event: import("./state/events.js").MockEvent) => void): () => void;
+  onEvent(listener: (event: MockEvent) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -61,23 +59,20 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     if (!config.openControl) throw new Error(`scalekit-mock: ${exposure}`);
     console.warn(`scalekit-mock: warning: the control API is open to anyone who can reach ${config.host}:${config.port} (--open-control)`);
   }
-  const events = new EventBus();
-  const environments = new EnvironmentStore({
+  let url = "";
+  const shutdown = new AbortController();
+  const { scalekit, control, tokens } = createMockServices({
     seed: config.seed,
-    bus: events,
     clientId: config.clientId,
     clientSecret: config.clientSecret ?? defaultClientSecret(config.seed),
     settings: settingsSchema.parse(config.settings),
+    templates: loadTemplates(),
+    issuer: () => url,
+    shutdown: shutdown.signal,
   });
-  let url = "";
-  const tokens = new TokenService(() => url);
-  const shutdown = new AbortController();
-  const passwordless = new PasswordlessService(loadTemplates());
   const deps: HttpDeps = {
-    environments,
-    tokens,
-    scalekit: new ScalekitCalls(environments, passwordless, tokens),
-    events,
+    control,
+    scalekit,
     version: packageVersion(),
     shutdown: shutdown.signal,
     // The bound name, and the machine's (in an image: the container's) own name.
@@ -90,9 +85,9 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
   // Loaded only when asked for: nodemailer is slow to import and most runs do not relay.
   const relay = config.smtpRelay === undefined ? undefined : new (await import("./mail/smtp-relay.js")).SmtpRelay(config.smtpRelay);
   if (relay !== undefined) {
-    events.subscribe((event) => {
+    control.subscribe((event) => {
       if (event.type !== "email.captured") return;
-      const email = environments.get(event.environmentId)?.inbox.get(String(event.data.id));
+      const email = control.find(event.environmentId)?.inbox.get(String(event.data.id));
       if (email !== undefined) relay.relay(email);
     });
   }
@@ -109,15 +104,15 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
   tokens.prepare();
 
   return {
-    ...environmentHandle(environments.default, tokens, shutdown.signal),
+    ...environmentHandle(control.default),
     url,
     seed: config.seed,
-    environment: (request = {}) => environmentHandle(environments.create(request), tokens, shutdown.signal),
-    deleteEnvironment: (id) => environments.delete(id),
-    onEvent: (listener) => events.subscribe(listener),
+    environment: (options = {}) => environmentHandle(direct(() => control.createWith(options))),
+    deleteEnvironment: (id) => direct(() => control.remove(id)),
+    onEvent: (listener) => control.subscribe(listener),
     close: async () => {
       shutdown.abort();
-      for (const env of environments.list()) env.inbox.cancelLateDeliveries();
+      control.cancelLateDeliveries();
       await Promise.all([server.close(), relay?.close()]);
     },
   };

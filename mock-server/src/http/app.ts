@@ -6,6 +6,7 @@ import type { OPENAPI_DOCUMENTS } from "../openapi/build.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { quote, truncate } from "../domain/preview.js";
 import { DropConnection } from "../services/scalekit-call.js";
+import { ControlError, notFound } from "../services/control-error.js";
 import { secretsEqual } from "../services/tokens.js";
 import { authRoutes } from "./auth-routes.js";
 import { ClientGone } from "./body.js";
@@ -14,7 +15,7 @@ import { browserGuard } from "./browser-guard.js";
 import { controlRoutes } from "./control-routes.js";
 import type { HttpDeps } from "./deps.js";
 import { environmentRoutes } from "./environment-routes.js";
-import { ControlError, controlError, dropConnection, gatewayError, internalError } from "./errors.js";
+import { controlError, dropConnection, gatewayError, internalError } from "./errors.js";
 import { scalekitRoutes } from "./scalekit-routes.js";
 import { loginPage } from "./ui/pages.js";
 import { UI_PREFIX, uiRoutes } from "./ui/routes.js";
@@ -114,18 +115,18 @@ export function createHttpApp(deps: HttpDeps): Hono {
   );
   app.route(UI_PREFIX, uiRoutes(deps));
   app.get(`${UI_PREFIX}/`, (c) => c.redirect(UI_PREFIX + new URL(c.req.url).search, 301));
-  app.route(CONTROL_PREFIX, environmentRoutes(deps.environments));
+  app.route(CONTROL_PREFIX, environmentRoutes(deps.control));
   app.route(
     `${CONTROL_PREFIX}/environments/:env`,
     controlRoutes(deps, (c) => {
       const id = c.req.param("env")!;
-      const env = deps.environments.get(id);
-      if (env === undefined) throw new ControlError(404, "NOT_FOUND", `no environment ${quote(id)}; create it with POST ${CONTROL_PREFIX}/environments`);
-      return env;
+      const control = deps.control.find(id);
+      if (control === undefined) throw notFound(`no environment ${quote(id)}; create it with POST ${CONTROL_PREFIX}/environments`);
+      return control;
     }),
   );
   // The short form addresses the default environment.
-  app.route(CONTROL_PREFIX, controlRoutes(deps, () => deps.environments.default));
+  app.route(CONTROL_PREFIX, controlRoutes(deps, () => deps.control.default));
 
   app.notFound((c) => {
     if (isControlPath(c.req.path)) {

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import type { Context, MiddlewareHandler } from "hono";
-import { ControlError, controlError } from "./errors.js";
+import { ControlError } from "../services/control-error.js";
+import { controlError } from "./errors.js";
 
 /**
  * A mock on a laptop is reachable by every page the developer's browser

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { BodyError, isJsonType, readJson } from "./body.js";
-import { ControlError, controlError } from "./errors.js";
+import { ControlError } from "../services/control-error.js";
+import { controlError } from "./errors.js";
 
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -1,16 +1,13 @@
+import type { EnvironmentDirectory } from "../services/environment-directory.js";
 import type { ScalekitCalls } from "../services/scalekit-call.js";
-import type { TokenService } from "../services/tokens.js";
-import type { EnvironmentStore } from "../state/environments.js";
-import type { EventBus } from "../state/events.js";
 import type { HostPolicy } from "./browser-guard.js";
 
 /** What the transports call into. */
 export interface HttpDeps {
-  environments: EnvironmentStore;
-  tokens: TokenService;
+  /** The control service: every control route and the web inbox go through it. */
+  control: EnvironmentDirectory;
   /** Every Scalekit API call (REST, gRPC, OAuth) goes through it. */
   scalekit: ScalekitCalls;
-  events: EventBus;
   version: string;
   /** Which `Host` names the control API and web inbox answer to. */
   hostPolicy: HostPolicy;

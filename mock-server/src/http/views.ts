@@ -1,6 +1,8 @@
-import type { ClockState } from "../state/clock.js";
 import { describeStatus, magicLink, type AuthRequest } from "../domain/auth-request.js";
 import type { CapturedEmail } from "../mail/email.js";
+import type { ClockState, EnvironmentControl, EnvironmentStats, JournalEntry, RestoreSummary } from "../services/environment-control.js";
+import type { FaultRule } from "../services/fault-control.js";
+import type { UsableCredentials } from "../services/inbox-reads.js";
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
@@ -21,6 +23,20 @@ export function emailJson(email: CapturedEmail, full: boolean) {
     ...(email.linkToken !== undefined && { link_token: email.linkToken }),
     expires_at: iso(email.expiresAt),
     ...(full && { html: email.html, text: email.text }),
+  };
+}
+
+/** `GET /otp`: the code or link, already extracted. */
+export function credentialsJson({ email, request }: UsableCredentials) {
+  return {
+    ...(email.otp !== undefined && { code: email.otp }),
+    ...(email.link !== undefined && { link: email.link }),
+    ...(email.linkToken !== undefined && { link_token: email.linkToken }),
+    auth_request_id: request.id,
+    template: request.template,
+    expires_at: iso(request.expiresAt),
+    seq: email.seq,
+    email_id: email.id,
   };
 }
 
@@ -54,4 +70,46 @@ export function authRequestJson(request: AuthRequest, now: number) {
 
 export function clockJson(state: ClockState) {
   return { now: iso(state.now), epoch_ms: state.now, offset_ms: state.offsetMs, frozen: state.frozen };
+}
+
+export function statsJson(stats: EnvironmentStats) {
+  return { environment_id: stats.environmentId, auth_requests: stats.authRequests, emails: stats.emails, tokens_issued: stats.tokensIssued };
+}
+
+export function faultJson(rule: FaultRule) {
+  return { ...rule.spec, hits: rule.hits, matches: rule.matches, active: rule.times === undefined || rule.hits < rule.times };
+}
+
+export function journalJson(entry: JournalEntry) {
+  return {
+    seq: entry.seq,
+    time: iso(entry.time),
+    transport: entry.transport,
+    operation: entry.operation,
+    ...(entry.email !== undefined && { email: entry.email }),
+    ...(entry.authRequestId !== undefined && { auth_request_id: entry.authRequestId }),
+    outcome: entry.outcome,
+    grpc_code: entry.grpcCode,
+    ...(entry.httpStatus !== undefined && { http_status: entry.httpStatus }),
+    duration_ms: entry.durationMs,
+    headers: entry.headers,
+    ...(entry.faultId !== undefined && { fault_id: entry.faultId }),
+    ...(entry.mailFaultId !== undefined && { mail_fault_id: entry.mailFaultId }),
+  };
+}
+
+export function restoredJson(summary: RestoreSummary) {
+  return { restored: true, environment_id: summary.environmentId, auth_requests: summary.authRequests, emails: summary.emails, faults: summary.faults };
+}
+
+export function environmentJson(env: EnvironmentControl, origin: string, withSecret: boolean) {
+  return {
+    id: env.id,
+    environment_url: origin,
+    client_id: env.clientId,
+    ...(withSecret && { client_secret: env.clientSecret }),
+    control_url: `${origin}/_mock/v1/environments/${env.id}`,
+    created_at: iso(env.createdAt),
+    settings: env.settings(),
+  };
 }

@@ -1,17 +1,12 @@
+import { ZodError } from "zod";
 import type { FaultRuleInput } from "../schemas/faults.js";
-import { faultRuleInput } from "../schemas/faults.js";
-import { snapshotSchema, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from "../schemas/snapshot.js";
 import { parseDuration } from "../domain/duration.js";
 import { describeValue } from "../domain/preview.js";
 import type { Settings, SettingsInput } from "../domain/settings.js";
-import type { FaultRule } from "../faults/rules.js";
-import { invalidInput } from "../http/errors.js";
-import type { CapturedEmail } from "../mail/email.js";
-import type { EmailFilter } from "../mail/inbox.js";
-import { waitForUsableCredentials, type UsableCredentials } from "../services/credential-lookup.js";
-import type { TokenService } from "../services/tokens.js";
-import type { Environment } from "../state/environment.js";
-import type { JournalEntry, JournalFilter } from "../state/journal.js";
+import { ControlError } from "../services/control-error.js";
+import type { EnvironmentControl, JournalEntry, JournalFilter, Snapshot } from "../services/environment-control.js";
+import type { FaultRule } from "../services/fault-control.js";
+import type { CapturedEmail, EmailFilter, UsableCredentials } from "../services/inbox-reads.js";
 
 export interface WaitOptions {
   /** How long to wait, as ms or a duration like "5s". Default 5s. */
@@ -108,28 +103,55 @@ function toEpochMs(value: Date | number | string): number {
 
 const closedWhileWaiting = (what: string) => new Error(`scalekit-mock was closed before the awaited ${what} arrived; close it only once the test is done`);
 
-/** The in-process API of one environment. */
-export function environmentHandle(env: Environment, tokens: TokenService, shutdown: AbortSignal): MockEnvironment {
+/**
+ * What this API has always thrown for a refused control operation: the
+ * refusal's own cause (a ZodError, a RangeError of the clock, a FaultRuleError
+ * or EnvironmentError), or a TypeError where there is none.
+ */
+export function inProcessError(error: unknown): unknown {
+  if (!(error instanceof ControlError)) return error;
+  return error.cause instanceof Error ? error.cause : new TypeError(error.message);
+}
+
+/** Runs a control operation, throwing what the in-process API throws. */
+export function direct<T>(operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    throw inProcessError(error);
+  }
+}
+
+/** Waits, turning a wait that shutdown cut short into the in-process API's message. */
+async function waited<T>(wait: Promise<T>, what: string): Promise<T> {
+  try {
+    return await wait;
+  } catch (error) {
+    if (error instanceof ControlError && error.code === "UNAVAILABLE") throw closedWhileWaiting(what);
+    throw inProcessError(error);
+  }
+}
+
+/** The in-process API of one environment: a thin caller of its control service. */
+export function environmentHandle(control: EnvironmentControl): MockEnvironment {
   const credentials = async (email: string, wait: WaitOptions, want: (found: UsableCredentials) => boolean, what: string) => {
     const filter: EmailFilter = { to: email, ...(wait.after !== undefined && { after: wait.after }) };
     const ms = waitMs(wait.timeout);
-    const found = await waitForUsableCredentials(env, filter, ms, shutdown, want);
-    if (found === undefined && shutdown.aborted) throw closedWhileWaiting(what);
-    if (found === undefined) throw new Error(`no usable ${what} for ${email} within ${ms}ms (emails to this address: ${env.inbox.list({ to: email }).length})`);
+    const found = await waited(control.inbox.waitForUsable(filter, ms, want), what);
+    if (found === undefined) throw new Error(`no usable ${what} for ${email} within ${ms}ms (emails to this address: ${control.inbox.list({ to: email }).length})`);
     return found;
   };
 
   return {
-    id: env.id,
-    clientId: env.clientId,
-    clientSecret: env.clientSecret,
+    id: control.id,
+    clientId: control.clientId,
+    clientSecret: control.clientSecret,
     inbox: {
-      list: (filter = {}) => env.inbox.list(filter, filter.limit),
-      latest: (filter = {}) => env.inbox.latest(filter),
+      list: (filter = {}) => control.inbox.list(filter, filter.limit),
+      latest: (filter = {}) => control.inbox.latest(filter),
       waitForEmail: async (filter = {}, wait = {}) => {
         const ms = waitMs(wait.timeout);
-        const email = await env.inbox.waitFor(() => env.inbox.latest(filter), ms, shutdown);
-        if (email === undefined && shutdown.aborted) throw closedWhileWaiting("email");
+        const email = await waited(control.inbox.waitForLatest(filter, ms), "email");
         if (email === undefined) throw new Error(`no email matching ${JSON.stringify(filter)} within ${ms}ms`);
         return email;
       },
@@ -141,49 +163,47 @@ export function environmentHandle(env: Environment, tokens: TokenService, shutdo
         const { email: mail, request } = await credentials(email, wait, (f) => f.email.link !== undefined, "magic link");
         return { link: mail.link!, linkToken: mail.linkToken!, authRequestId: request.id, expiresAt: request.expiresAt, email: mail };
       },
-      clear: () => env.inbox.clear(),
+      clear: () => control.inbox.clear(),
     },
     clock: {
-      now: () => new Date(env.clock.now()),
+      now: () => new Date(control.now()),
       advance: (by) => {
         const ms = parseDuration(by, "ms");
         if (ms === undefined) throw new TypeError(`advance takes milliseconds or a duration like "5m", got ${describeValue(by)}`);
-        return new Date(env.clock.advance(ms).now);
+        return new Date(direct(() => control.applyClock({ advance: ms })).now);
       },
-      set: (to) => new Date(env.clock.set(toEpochMs(to)).now),
-      freeze: () => new Date(env.clock.freeze().now),
-      unfreeze: () => new Date(env.clock.unfreeze().now),
-      reset: () => new Date(env.clock.reset().now),
+      set: (to) => {
+        const ms = toEpochMs(to);
+        return new Date(direct(() => control.applyClock({ set: ms })).now);
+      },
+      freeze: () => new Date(control.applyClock({ freeze: true }).now),
+      unfreeze: () => new Date(control.applyClock({ freeze: false }).now),
+      reset: () => new Date(control.resetClock().now),
     },
     settings: {
-      get: () => env.settings,
-      update: (patch) => env.updateSettings(patch),
+      get: () => control.settings(),
+      update: (patch) => direct(() => control.updateSettings(patch)),
     },
     faults: {
-      add: (rule) => env.faults.add(faultRuleInput.parse(rule)),
-      list: () => env.faults.list(),
-      remove: (id) => env.faults.remove(id),
-      clear: () => env.faults.clear(),
+      add: (rule) => direct(() => control.faults.add(rule)),
+      list: () => control.faults.list(),
+      remove: (id) => control.faults.remove(id),
+      clear: () => control.faults.clear(),
     },
-    requests: (filter) => env.journal.list(filter),
-    tokensIssued: () => tokens.issuedCount(env),
-    snapshot: () =>
-      snapshotSchema.parse({
-        format: SNAPSHOT_FORMAT,
-        version: SNAPSHOT_VERSION,
-        environmentId: env.id,
-        takenAt: new Date(env.clock.now()).toISOString(),
-        state: env.exportState(),
-      }),
+    requests: (filter) => control.requests(filter),
+    tokensIssued: () => control.stats().tokensIssued,
+    snapshot: () => control.snapshot(),
     restore: (snapshot) => {
-      const parsed = snapshotSchema.safeParse(snapshot);
-      if (!parsed.success) throw new TypeError(`${invalidInput("snapshot", parsed.error).message}; nothing was restored`, { cause: parsed.error });
-      env.importState(parsed.data.state);
-      tokens.forgetIssued(env);
+      try {
+        control.restore(snapshot);
+      } catch (error) {
+        // The message of the control API's 400, and the zod issues as the cause.
+        if (error instanceof ControlError && error.cause instanceof ZodError) {
+          throw new TypeError(`${error.message}; nothing was restored`, { cause: error.cause });
+        }
+        throw inProcessError(error);
+      }
     },
-    reset: () => {
-      env.reset();
-      tokens.forgetIssued(env);
-    },
+    reset: () => control.reset(),
   };
 }

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { chosenId } from "../domain/ids.js";
-import { clockChange, emailListQuery, latestEmailQuery, otpQuery } from "../schemas/control.js";
+import { authRequestsQuery, clockChange, emailListQuery, latestEmailQuery, newEnvironment, otpQuery, requestsQuery } from "../schemas/control.js";
 import * as views from "../schemas/control-views.js";
 import { faultRuleInput } from "../schemas/faults.js";
 import * as scalekit from "../schemas/scalekit.js";
@@ -100,7 +99,7 @@ export const controlRoutes: RouteDoc[] = [
     query: otpQuery,
     responses: { 200: { description: "credentials", schema: views.otp }, 400: controlError, 404: controlError, 503: controlError },
   },
-  { method: "get", path: `${C}/auth-requests`, summary: "Auth requests, newest first", query: z.object({ email: z.string().optional() }), responses: { 200: { description: "auth requests", schema: views.authRequestList } } },
+  { method: "get", path: `${C}/auth-requests`, summary: "Auth requests, newest first", query: authRequestsQuery, responses: { 200: { description: "auth requests", schema: views.authRequestList } } },
   { method: "get", path: `${C}/auth-requests/{id}`, summary: "One auth request", responses: { 200: { description: "the auth request", schema: views.authRequest }, 404: controlError } },
   { method: "get", path: `${C}/clock`, summary: "The mock clock", responses: { 200: { description: "clock", schema: views.clock } } },
   { method: "post", path: `${C}/clock`, summary: "Advance, set or freeze the clock", body: clockChange, responses: { 200: { description: "clock", schema: views.clock }, 400: controlError } },
@@ -119,7 +118,7 @@ export const controlRoutes: RouteDoc[] = [
     method: "get",
     path: `${C}/requests`,
     summary: "Journal of Scalekit calls, newest first",
-    query: z.object({ operation: z.string().optional(), transport: z.string().optional(), status: z.string().optional(), since: z.string().optional(), limit: z.string().optional() }),
+    query: requestsQuery,
     responses: { 200: { description: "calls", schema: views.requestList }, 400: controlError },
   },
   { method: "delete", path: `${C}/requests`, summary: "Clear the journal", responses: { 200: { description: "count", schema: views.deletedCount } } },
@@ -131,7 +130,8 @@ export const controlRoutes: RouteDoc[] = [
     method: "post",
     path: `${C}/environments`,
     summary: "Create an isolated environment",
-    body: z.object({ id: chosenId.optional(), client_id: z.string().optional(), client_secret: z.string().optional(), seed: z.string().optional(), settings: views.settingsPatch.optional() }).strict(),
+    // The settings are checked when the environment is made; documented here field by field.
+    body: newEnvironment.extend({ settings: views.settingsPatch.optional() }),
     responses: { 201: { description: "the environment, with its secret", schema: views.environment }, 400: controlError, 409: controlError },
   },
   { method: "get", path: `${C}/environments/{id}`, summary: "One environment", responses: { 200: { description: "the environment", schema: views.environment }, 404: controlError } },

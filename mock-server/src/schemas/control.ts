@@ -2,6 +2,9 @@ import { z } from "zod";
 import { parseDuration } from "../domain/duration.js";
 import { describeValue } from "../domain/preview.js";
 import { isMockTime, MOCK_TIME_RANGE } from "../domain/mock-time.js";
+import { chosenId } from "../domain/ids.js";
+import { OPERATIONS, TRANSPORTS } from "../domain/operations.js";
+import { ownRecord } from "../domain/own-record.js";
 
 /** Longest a long-poll may wait. */
 export const MAX_WAIT_MS = 120_000;
@@ -80,3 +83,42 @@ export const clockChange = z
   .refine((body) => body.advance === undefined || body.set === undefined, { message: "give advance or set, not both" });
 
 export type ClockChange = z.output<typeof clockChange>;
+
+/** `GET /requests`: a filter of the journal of Scalekit calls. */
+export const requestsQuery = z.object({
+  operation: z.enum(OPERATIONS).optional(),
+  transport: z.enum(TRANSPORTS).optional(),
+  status: z
+    .string()
+    .regex(/^(ok|error|\d{3}|[A-Za-z]+)$/, 'an HTTP status ("429"), a gRPC code name ("ResourceExhausted"), "ok" or "error"')
+    .optional(),
+  since: z
+    .string()
+    .transform((value, ctx) => {
+      const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+      if (!Number.isFinite(ms)) {
+        ctx.addIssue({ code: "custom", message: "expected an ISO 8601 time or epoch milliseconds" });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+});
+
+/** `GET /auth-requests`: only those sent to one address (compared case-insensitively). */
+export const authRequestsQuery = z.object({ email: z.string().optional() });
+
+/** `POST /environments`: a new environment; whatever is left out derives from the server seed. */
+export const newEnvironment = z
+  .object({
+    id: chosenId.optional(),
+    client_id: z.string().min(1).max(200).optional(),
+    client_secret: z.string().min(8).max(500).optional(),
+    seed: z.string().min(1).max(200).optional(),
+    // Checked against the settings schema when the environment is made; here only kept whole.
+    settings: ownRecord(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export type NewEnvironmentBody = z.output<typeof newEnvironment>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultSettings } from "../domain/settings.js";
-import { EnvironmentError, EnvironmentStore, MAX_ENVIRONMENTS } from "./environments.js";
+import { EnvironmentError } from "../domain/environment-error.js";
+import { EnvironmentStore, MAX_ENVIRONMENTS } from "./environments.js";
 import { EventBus } from "./events.js";
 
 describe("the environment store", () => {

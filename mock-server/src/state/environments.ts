@@ -1,3 +1,4 @@
+import { EnvironmentError } from "../domain/environment-error.js";
 import { chosenIdProblem } from "../domain/ids.js";
 import { randomUrlSafe } from "../domain/random-source.js";
 import { settingsSchema, type Settings, type SettingsInput } from "../domain/settings.js";
@@ -15,15 +16,6 @@ export interface NewEnvironment {
   clientSecret?: string;
   settings?: SettingsInput;
   seed?: string;
-}
-
-export class EnvironmentError extends Error {
-  constructor(
-    readonly reason: "conflict" | "invalid" | "limit" | "protected",
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The environments of one mock server, found by id or by API client id. */

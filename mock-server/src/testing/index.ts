@@ -7,7 +7,7 @@
  * deleted after the file, and the server closes a second after its last file.
  */
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { EnvironmentError } from "../state/environments.js";
+import { EnvironmentError } from "../domain/environment-error.js";
 import { fileEnvironmentId } from "./file-environment-id.js";
 import { createMockScalekit, type MockEnvironment, type MockScalekit, type MockScalekitOptions, type NewEnvironmentOptions } from "../index.js";
 

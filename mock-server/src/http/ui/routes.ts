@@ -40,13 +40,13 @@ export function uiRoutes(deps: HttpDeps): Hono {
 
   const viewOf = (c: Context): UiView | string => {
     const id = c.req.query("env") || "default";
-    const env = deps.environments.get(id);
+    const env = deps.control.find(id);
     if (env === undefined) return `There is no environment ${quote(id)}.`;
     const to = c.req.query("to")?.trim();
     const emailId = c.req.query("email");
     return {
       env,
-      environments: deps.environments.list(),
+      environments: deps.control.list(),
       ...(to && { to }),
       ...(emailId && { emailId }),
       version: deps.version,
