@@ -1,23 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { settingsSchema } from "../mock-server/src/domain/settings.js";
-import { loadTemplates } from "../mock-server/src/mail/templates.js";
-import { createMockServices } from "../mock-server/src/services/mock-services.js";
-import { createHttpApp } from "../mock-server/src/http/app.js";
+import { appWithoutSocket } from "./support/app-request.js";
 
-/** The whole Hono app over fresh services, called with `app.request()`: no socket. */
+/** The control API of a fresh app, called with `app.request()`: no socket. */
 function setup() {
-  const shutdown = new AbortController();
-  const services = createMockServices({
-    seed: "routes",
-    clientId: "skc_routes",
-    clientSecret: "routes-secret",
-    settings: settingsSchema.parse({}),
-    templates: loadTemplates(),
-    issuer: () => "http://localhost",
-    shutdown: shutdown.signal,
-  });
-  const control = services.control;
-  const app = createHttpApp({ ...services, version: "test", hostPolicy: { allowedHosts: [], ownNames: [] }, shutdown: shutdown.signal });
+  const { app, control } = appWithoutSocket();
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await app.request(`http://localhost/_mock/v1${path}`, {
       method,
