@@ -6,7 +6,7 @@ import { ClockRangeError } from "../state/clock.js";
 import type { Environment } from "../state/environment.js";
 import { EnvironmentStore } from "../state/environments.js";
 import { EventBus, type MockEvent } from "../state/events.js";
-import { ControlError } from "./control-error.js";
+import { asyncRefusal, refusal } from "./control-refusals.test-helpers.js";
 import { EnvironmentDirectory } from "./environment-directory.js";
 import { PasswordlessService } from "./passwordless.js";
 
@@ -23,23 +23,6 @@ function setup() {
   const passwordless = new PasswordlessService(loadTemplates());
   const send = (email: string, env: Environment = store.default) => passwordless.send(env, { email, templateVariables: {} });
   return { store, directory, control: directory.default, issued, send, shutdown };
-}
-
-/** Runs `operation`, expecting a ControlError; returns it. */
-function refusal(operation: () => unknown): ControlError {
-  try {
-    operation();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ControlError);
-    return error as ControlError;
-  }
-  throw new Error("expected a ControlError, but the operation succeeded");
-}
-
-async function asyncRefusal(operation: () => Promise<unknown>): Promise<ControlError> {
-  const error = await operation().then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(ControlError);
-  return error as ControlError;
 }
 
 describe("environment control: stats and reset", () => {

@@ -4,7 +4,7 @@ import { EnvironmentError } from "../domain/environment-error.js";
 import { settingsSchema } from "../domain/settings.js";
 import { EnvironmentStore } from "../state/environments.js";
 import { EventBus, type MockEvent } from "../state/events.js";
-import { ControlError } from "./control-error.js";
+import { refusal } from "./control-refusals.test-helpers.js";
 import { EnvironmentDirectory } from "./environment-directory.js";
 
 function setup() {
@@ -12,16 +12,6 @@ function setup() {
   const store = new EnvironmentStore({ seed: "unit", bus: events, clientId: "skc_unit", clientSecret: "unit-secret", settings: settingsSchema.parse({}) });
   const tokens = { issuedCount: () => 0, forgetIssued: () => undefined };
   return new EnvironmentDirectory(store, { tokens, events, shutdown: new AbortController().signal });
-}
-
-function refusal(operation: () => unknown): ControlError {
-  try {
-    operation();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ControlError);
-    return error as ControlError;
-  }
-  throw new Error("expected a ControlError, but the operation succeeded");
 }
 
 describe("environment directory", () => {
