@@ -12,11 +12,12 @@ import { ScalekitCalls } from "./scalekit-call.js";
 import { TokenService } from "./tokens.js";
 
 const templates = loadTemplates();
+// One key pair for every test: generating it is what takes time.
+const tokens = new TokenService(() => "http://unit.test");
 
 /** The pipeline with its real collaborators, in-process: no server, no socket. */
 async function pipeline() {
   const environments = new EnvironmentStore({ seed: "pipeline", bus: new EventBus(), clientId: "skc_unit", clientSecret: "unit-secret", settings: defaultSettings() });
-  const tokens = new TokenService(() => "http://unit.test");
   const calls = new ScalekitCalls(environments, new PasswordlessService(templates), tokens);
   const env = environments.default;
   const bearer = `Bearer ${(await tokens.issue(env)).access_token}`;
