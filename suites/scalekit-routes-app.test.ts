@@ -63,4 +63,25 @@ describe("the Scalekit REST routes over the call pipeline", () => {
     expect(limited.body.details[0]).toMatchObject({ error_code: "RATE_LIMITED" });
     expect(control.default.requests({ operation: "send" })[0]).toMatchObject({ faultId: rule!.id, httpStatus: 429 });
   });
+
+  it("names each broken field rule of a send in ErrorInfo's field violations", async () => {
+    const { post } = await setup();
+    const refused = await post("send", { email: "not-an-address", state: "" });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe(
+      "validation error: email: value must be a valid email address [string.email]; state: value length must be at least 1 characters [string.min_len]",
+    );
+    expect(refused.body.details).toEqual([
+      {
+        "@type": "type.googleapis.com/scalekit.v1.errdetails.ErrorInfo",
+        error_code: "INVALID_ARGUMENT",
+        validation_error_info: {
+          field_violations: [
+            { field: "email", description: "value must be a valid email address", constraint: "string.email" },
+            { field: "state", description: "value length must be at least 1 characters", constraint: "string.min_len" },
+          ],
+        },
+      },
+    ]);
+  });
 });

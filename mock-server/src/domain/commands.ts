@@ -7,10 +7,12 @@ import { templateVariables, validationError, verifyViolations, type SendInput, t
  * its wire format into one of these, once, and the call pipeline takes it
  * from there.
  */
-export type SendCommand = { kind: "send" } & SendInput;
+/** `given`: what the request named, before defaults (an absent email is "" here, and matches no fault rule). */
+export type SendCommand = { kind: "send"; given: CallFacts } & SendInput;
 export interface ResendCommand {
   kind: "resend";
   authRequestId: string;
+  given: CallFacts;
 }
 /** A verify by code: the code belongs to the named auth request. */
 export interface VerifyCodeCommand {
@@ -60,9 +62,8 @@ export function operationOf(command: ScalekitCommand | InvalidCommand): Operatio
 export function factsOf(command: ScalekitCommand | InvalidCommand): CallFacts {
   switch (command.kind) {
     case "send":
-      return { email: command.email };
     case "resend":
-      return { authRequestId: command.authRequestId };
+      return command.given;
     case "verifyCode":
       return { authRequestId: command.authRequestId };
     case "verifyLink":
@@ -80,24 +81,28 @@ export interface SendFields {
   magiclinkAuthUri?: string | undefined;
   state?: string | undefined;
   expiresIn?: number | undefined;
-  templateVariables?: Record<string, string> | Iterable<readonly [string, string]> | undefined;
+  templateVariables?: Record<string, string> | undefined;
 }
 
 export function sendCommand(fields: SendFields): SendCommand {
-  const variables = fields.templateVariables ?? [];
   return {
     kind: "send",
+    given: fields.email === undefined ? {} : { email: fields.email },
     email: fields.email ?? "",
     ...(fields.template !== undefined && { template: fields.template }),
     ...(fields.magiclinkAuthUri !== undefined && { magiclinkAuthUri: fields.magiclinkAuthUri }),
     ...(fields.state !== undefined && { state: fields.state }),
     ...(fields.expiresIn !== undefined && { expiresIn: fields.expiresIn }),
-    templateVariables: templateVariables(Symbol.iterator in variables ? (variables as Iterable<readonly [string, string]>) : Object.entries(variables)),
+    templateVariables: templateVariables(Object.entries(fields.templateVariables ?? {})),
   };
 }
 
 export function resendCommand(fields: { authRequestId?: string | undefined }): ResendCommand {
-  return { kind: "resend", authRequestId: fields.authRequestId ?? "" };
+  return {
+    kind: "resend",
+    given: fields.authRequestId === undefined ? {} : { authRequestId: fields.authRequestId },
+    authRequestId: fields.authRequestId ?? "",
+  };
 }
 
 export interface VerifyFields {

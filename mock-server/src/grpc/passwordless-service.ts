@@ -52,14 +52,20 @@ function encode<S extends DescMessage>(schema: S, fields: readonly FieldDescript
 
 /** PasswordlessService over gRPC, gRPC-Web and Connect: the message becomes a command, the pipeline runs it. */
 export function passwordlessRoutes(deps: GrpcDeps) {
-  const run = async <C extends ScalekitCommand>(operation: Operation, context: HandlerContext, command: C | InvalidCommand): Promise<ResultOf<C>> => {
+  const run = async <C extends ScalekitCommand, R>(
+    operation: Operation,
+    context: HandlerContext,
+    command: C | InvalidCommand,
+    encode: (result: ResultOf<C>) => R,
+  ): Promise<R> => {
     const outcome = await deps.scalekit
-      .call<C>({
+      .call({
         transport: "grpc",
         operation,
         authorization: context.requestHeader.get("authorization") ?? undefined,
         headers: context.requestHeader.entries(),
         decode: () => command,
+        encode,
       })
       .catch((error: unknown) => {
         throw unexpectedError(operation, error);
@@ -76,22 +82,21 @@ export function passwordlessRoutes(deps: GrpcDeps) {
 
   return (router: ConnectRouter) =>
     router.service(PasswordlessService, {
-      sendPasswordlessEmail: async (request, context) =>
-        sendResponse(
-          await run(
-            "send",
-            context,
-            sendCommand({
-              ...request,
-              // Open enums: a number outside the enum reaches the domain, which rejects it as buf.validate would.
-              template: request.template === undefined ? undefined : (TEMPLATE_TYPES[request.template] ?? request.template),
-            }),
-          ),
+      sendPasswordlessEmail: (request, context) =>
+        run(
+          "send",
+          context,
+          sendCommand({
+            ...request,
+            // Open enums: a number outside the enum reaches the domain, which rejects it as buf.validate would.
+            template: request.template === undefined ? undefined : (TEMPLATE_TYPES[request.template] ?? request.template),
+          }),
+          sendResponse,
         ),
-      resendPasswordlessEmail: async (request, context) => sendResponse(await run("resend", context, resendCommand(request))),
-      verifyPasswordlessEmail: async (request, context) => {
+      resendPasswordlessEmail: (request, context) => run("resend", context, resendCommand(request), sendResponse),
+      verifyPasswordlessEmail: (request, context) => {
         const credential = request.authCredential;
-        const verification = await run(
+        return run(
           "verify",
           context,
           verifyCommand({
@@ -99,8 +104,8 @@ export function passwordlessRoutes(deps: GrpcDeps) {
             linkToken: credential.case === "linkToken" ? credential.value : undefined,
             authRequestId: request.authRequestId,
           }),
+          (verification) => encode(VerifyPasswordLessResponseSchema, VERIFY_RESPONSE, { ...verification }),
         );
-        return encode(VerifyPasswordLessResponseSchema, VERIFY_RESPONSE, { ...verification });
       },
     });
 }

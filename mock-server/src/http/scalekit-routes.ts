@@ -45,16 +45,17 @@ export function scalekitRoutes(deps: HttpDeps): Hono {
       encode: (result: ResultOf<C>) => Record<string, unknown>,
     ) =>
     async (c: Context): Promise<Response> => {
-      const outcome = await deps.scalekit.call<C>({
+      const outcome = await deps.scalekit.call({
         transport: "rest",
         operation,
         authorization: c.req.header("authorization"),
         headers: c.req.raw.headers.entries(),
         decode: async () => toCommand(await decodeBody(c, request)),
+        encode,
       });
       if (outcome.kind === "drop") return dropConnection(c);
       if (outcome.kind === "error") return gatewayError(c, outcome.error);
-      return c.json(encode(outcome.value));
+      return c.json(outcome.value);
     };
   const sendResponse = (result: ResultOf<SendCommand>) => encodeMessage(SEND_RESPONSE, sendResponseValues(result));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sendCommand, verifyCommand, type InvalidCommand, type ScalekitCommand } from "../domain/commands.js";
+import { operationOf, sendCommand, verifyCommand, type InvalidCommand, type ScalekitCommand } from "../domain/commands.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import type { Transport } from "../domain/operations.js";
 import { defaultSettings } from "../domain/settings.js";
@@ -8,7 +8,7 @@ import { faultRuleInput } from "../schemas/faults.js";
 import { EnvironmentStore } from "../state/environments.js";
 import { EventBus } from "../state/events.js";
 import { PasswordlessService } from "./passwordless.js";
-import { ScalekitCalls } from "./scalekit-call.js";
+import { ScalekitCalls, type ResultOf } from "./scalekit-call.js";
 import { TokenService } from "./tokens.js";
 
 const templates = loadTemplates();
@@ -22,12 +22,13 @@ async function pipeline() {
   const env = environments.default;
   const bearer = `Bearer ${(await tokens.issue(env)).access_token}`;
   const run = <C extends ScalekitCommand>(command: C | InvalidCommand | (() => never), options: { transport?: Transport; authorization?: string | undefined } = {}) =>
-    calls.call<C>({
+    calls.call({
       transport: options.transport ?? "rest",
-      operation: typeof command === "function" ? "send" : command.kind === "invalid" ? command.operation : command.kind === "send" ? "send" : command.kind === "resend" ? "resend" : "verify",
+      operation: typeof command === "function" ? "send" : operationOf(command),
       authorization: "authorization" in options ? options.authorization : bearer,
       headers: [["user-agent", "unit"]],
       decode: typeof command === "function" ? command : () => command,
+      encode: (result: ResultOf<C>) => result,
     });
   return { environments, env, run };
 }
@@ -96,6 +97,41 @@ describe("the Scalekit call pipeline", () => {
         throw bug;
       }),
     ).rejects.toBe(bug);
+    expect(env.journal.list()[0]).toMatchObject({ outcome: "INTERNAL", grpcCode: "Internal" });
+  });
+
+  it("D28: lets a fault rule answer before a command's field rules are checked", async () => {
+    const { env, run } = await pipeline();
+    env.faults.addAll([faultRuleInput.parse({ operation: "verify", error: { status: 502 } })]);
+    const outcome = await run(verifyCommand({ code: "1", linkToken: "both", authRequestId: "x" }));
+    expect(outcome).toMatchObject({ kind: "error", error: { status: "Unavailable", httpStatus: 502 } });
+  });
+
+  it("matches email fault rules only against an address the request gave", async () => {
+    const { env, run } = await pipeline();
+    const [rule] = env.faults.addAll([faultRuleInput.parse({ operation: "*", match: { email: "*" }, error: "Unavailable" })]);
+    const outcome = await run(sendCommand({}));
+    expect(outcome).toMatchObject({ kind: "error", error: { status: "InvalidArgument" } });
+    expect(env.faults.list()[0]).toMatchObject({ id: rule!.id, matches: 0, hits: 0 });
+    expect(env.journal.list()[0]).not.toHaveProperty("email");
+  });
+
+  it("journals a result that fails to encode as Internal, not as ok", async () => {
+    const { env, environments } = await pipeline();
+    const calls = new ScalekitCalls(environments, new PasswordlessService(templates), tokens);
+    const bearer = `Bearer ${(await tokens.issue(env)).access_token}`;
+    const bug = new Error("encoding failed");
+    const encoding = calls.call({
+      transport: "grpc",
+      operation: "send",
+      authorization: bearer,
+      headers: [],
+      decode: () => sendCommand({ email: "enc@example.com" }),
+      encode: () => {
+        throw bug;
+      },
+    });
+    await expect(encoding).rejects.toBe(bug);
     expect(env.journal.list()[0]).toMatchObject({ outcome: "INTERNAL", grpcCode: "Internal" });
   });
 });

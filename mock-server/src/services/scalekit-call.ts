@@ -9,8 +9,8 @@ import { applyFaults, DropConnection, endOf, finishCall, identify, startCall, ty
 import type { PasswordlessService, SendResult } from "./passwordless.js";
 import { secretsEqual, type TokenResponse, type TokenService } from "./tokens.js";
 
-/** A Scalekit API call as a transport hands it over. */
-export interface ScalekitCallRequest<C extends ScalekitCommand> {
+/** A Scalekit API call as a transport hands it over: how to decode it, and how to encode its result. */
+export interface ScalekitCallRequest<C extends ScalekitCommand, R> {
   transport: Transport;
   /** The `authorization` header or metadata entry, as sent. */
   authorization: string | undefined;
@@ -24,6 +24,8 @@ export interface ScalekitCallRequest<C extends ScalekitCommand> {
   decode: () => C | InvalidCommand | Promise<C | InvalidCommand>;
   /** The operation, for the journal, should `decode` fail before naming it. */
   operation: Operation;
+  /** Turns the result into the transport's answer; runs before the call is journaled as ok, so a failure here is journaled too. */
+  encode: (result: ResultOf<C>) => R;
 }
 
 export type ResultOf<C extends ScalekitCommand> = C["kind"] extends "send" | "resend" ? SendResult : Verification;
@@ -66,7 +68,7 @@ export class ScalekitCalls {
    * with what is not a Scalekit error (a bug, or a client gone mid-body), after
    * journaling it.
    */
-  async call<C extends ScalekitCommand>(request: ScalekitCallRequest<C>): Promise<ScalekitCallOutcome<ResultOf<C>>> {
+  async call<C extends ScalekitCommand, R>(request: ScalekitCallRequest<C, R>): Promise<ScalekitCallOutcome<R>> {
     const call = startCall(request.transport, request.operation, request.headers);
     try {
       // Deviation D28: the body is decoded first, then the token, then the field rules
@@ -76,7 +78,7 @@ export class ScalekitCalls {
       identify(call, env, factsOf(command));
       const mail = await applyFaults(call, env);
       if (command.kind === "invalid") throw command.error;
-      const value = this.#run(env, command, mail) as ResultOf<C>;
+      const value = request.encode(this.#run(env, command, mail) as ResultOf<C>);
       finishCall(call, { grpcCode: "OK", outcome: "ok", ...(call.transport === "rest" && { httpStatus: 200 }) }, this.#environments.default);
       return { kind: "ok", value };
     } catch (error) {
