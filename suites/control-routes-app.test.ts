@@ -84,4 +84,18 @@ describe("control routes over the control service", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error.details).toEqual([expect.objectContaining({ field: "transport" })]);
   });
+
+  it("answers 404 for an unknown environment before it reads the body or query", async () => {
+    const { call } = setup();
+    for (const [method, path, body] of [
+      ["PUT", "/environments/ghost/settings", []],
+      ["POST", "/environments/ghost/clock", { bogus: true }],
+      ["GET", "/environments/ghost/emails?limit=0", undefined],
+      ["PUT", "/environments/ghost/snapshot", {}],
+    ] as const) {
+      const answer = await call(method, path, body);
+      expect(answer.status, `${method} ${path}`).toBe(404);
+      expect(answer.body.error.code).toBe("NOT_FOUND");
+    }
+  });
 });
