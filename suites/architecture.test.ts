@@ -1,4 +1,5 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   findCycles,
@@ -10,17 +11,37 @@ import {
   importsOf,
   REPO,
   resolveImport,
+  ROOT_GROUP,
   sourceFiles,
   SRC,
   type Import,
 } from "./support/import-graph.js";
 
 /**
- * The layer rules of the source tree (docs: the redesign notes), checked on
+ * The layer rules of the source tree (docs/architecture.md), checked on
  * every hand-written file. Each failure names the file and the import (or
- * the size) that breaks a rule. The folder-level graph can be printed with
- * `npm run build:tools && node build/suites/support/print-import-graph.js`.
+ * the size) that breaks a rule. `npm run imports:graph` prints the
+ * folder-level graph.
  */
+
+/**
+ * Which folders each folder of mock-server/src may import, read from the
+ * table in docs/architecture.md: the doc is the rule. A row names its folder
+ * in the first cell (the root row names root files), what it may import in
+ * the last: folders in backticks, "the root", "everything" or "nothing".
+ */
+function layersOf(markdown: string): Map<string, string[] | "everything"> {
+  const layers = new Map<string, string[] | "everything">();
+  for (const [, first, last] of markdown.matchAll(/^\| (.+?) \| .+? \| (.+?) \|$/gm)) {
+    const folder = /^`([a-z-]+)\/`$/.exec(first!)?.[1] ?? (first!.includes("`index.ts`") ? ROOT_GROUP : undefined);
+    if (folder === undefined) continue;
+    if (last === "everything") layers.set(folder, "everything");
+    else layers.set(folder, [...(last!.includes("the root") ? [ROOT_GROUP] : []), ...[...last!.matchAll(/`([a-z-]+)\/`/g)].map((m) => m[1]!)]);
+  }
+  return layers;
+}
+
+const LAYERS = layersOf(readFileSync(join(REPO, "docs/architecture.md"), "utf8"));
 
 const MAX_LINES = 300;
 /** npm packages domain code may use: zod for its schemas; test runners in its tests only. */
@@ -44,6 +65,23 @@ function crossing(from: string, to: string): string[] {
 }
 
 describe("the import graph helpers", () => {
+  it("read the layer table: folder, then what it may import", () => {
+    const table = [
+      "| folder | holds | may import |",
+      "|---|---|---|",
+      "| `index.ts`, `cli.ts` | the root | everything |",
+      "| `testing/` | helpers | the root, `client/`, `domain/` |",
+      "| `http/` | routes | `services/`, `domain/` |",
+      "| `runtime/` | paths | nothing |",
+    ].join("\n");
+    expect(Object.fromEntries(layersOf(table))).toEqual({
+      "(root)": "everything",
+      testing: ["(root)", "client", "domain"],
+      http: ["services", "domain"],
+      runtime: [],
+    });
+  });
+
   it("find static, re-exported, side-effect and dynamic imports, not commented ones", () => {
     const text = [
       'import { a } from "./a.js";',
@@ -109,6 +147,16 @@ describe("the layers of mock-server/src", () => {
       return [`cycle ${cycle.join(" -> ")}:`, ...steps].join("\n");
     });
     expect(described).toEqual([]);
+  });
+
+  it("import only the folders docs/architecture.md lets each import", () => {
+    const offending = [...folderGraph(serverImports)].flatMap(([from, targets]) => {
+      const allowed = LAYERS.get(from);
+      if (allowed === undefined) return [`${from}/ is a folder the table in docs/architecture.md does not describe`];
+      if (allowed === "everything") return [];
+      return [...targets].filter(([to]) => !allowed.includes(to)).map(([to, edge]) => `${from} -> ${to}: ${show(edge)}`);
+    });
+    expect(offending).toEqual([]);
   });
 
   it("keep http/ and grpc/ off state/ and faults/, and off each other", () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z, ZodError } from "zod";
 import { ControlError, invalidInput } from "../services/control-error.js";
-import { createMockScalekit } from "../index.js";
 import { direct, inProcessError } from "./environment-api.js";
 
 describe("in-process errors", () => {
@@ -22,18 +21,5 @@ describe("in-process errors", () => {
     const bug = new Error("a bug");
     expect(() => direct(() => { throw bug; })).toThrow(bug);
     expect(inProcessError(new ZodError([]))).toBeInstanceOf(ZodError);
-  });
-
-  it("refuses a settings update that is not an object of fields, through the public API, changing nothing", async () => {
-    const mock = await createMockScalekit();
-    try {
-      const before = mock.settings.get();
-      for (const patch of [null, [], "otpLength"]) {
-        expect(() => mock.settings.update(patch as never)).toThrow(new TypeError("settings must be a JSON object of the fields to change"));
-      }
-      expect(mock.settings.get()).toEqual(before);
-    } finally {
-      await mock.close();
-    }
   });
 });
