@@ -4,7 +4,7 @@ import { controlExposure, serverOptionsSchema, type ServerOptionsInput } from ".
 import { defaultClientSecret } from "./default-client.js";
 import { settingsSchema, type SettingsInput } from "./domain/settings.js";
 import { rpcAwareListener } from "./server/protocol-router.js";
-import { direct, environmentHandle, type MockEnvironment } from "./in-process/environment-api.js";
+import { direct, inProcessEnvironment, type MockEnvironment } from "./in-process/environment-api.js";
 import { API_BODY_LIMIT, createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
 import { loadTemplates } from "./mail/templates.js";
@@ -104,10 +104,10 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
   tokens.prepare();
 
   return {
-    ...environmentHandle(control.default),
+    ...inProcessEnvironment(control.default),
     url,
     seed: config.seed,
-    environment: (options = {}) => environmentHandle(direct(() => control.createWith(options))),
+    environment: (options = {}) => inProcessEnvironment(direct(() => control.createWith(options))),
     deleteEnvironment: (id) => direct(() => control.remove(id)),
     onEvent: (listener) => control.subscribe(listener),
     close: async () => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { ScalekitError } from "./errors.js";
 import { defaultSettings } from "./settings.js";
-import { RESERVED_TEMPLATE_VARIABLES, validateResend, validateSend, validateVerify, type SendInput } from "./validation.js";
+import { verifyCommand, type VerifyFields } from "./commands.js";
+import { RESERVED_TEMPLATE_VARIABLES, validateResend, validateSend, type SendInput } from "./validation.js";
+
+/** Builds a verify command, throwing the error of one the fields make invalid. */
+function validateVerify(fields: VerifyFields): void {
+  const command = verifyCommand(fields);
+  if (command.kind === "invalid") throw command.error;
+}
 
 const settings = defaultSettings();
 

@@ -231,11 +231,6 @@ export function verifyViolations(input: VerifyInput): Violation[] {
   return violations;
 }
 
-export function validateVerify(input: VerifyInput): void {
-  const violations = verifyViolations(input);
-  if (violations.length > 0) fail(violations);
-}
-
 export function validateResend(input: ResendInput): void {
   const violations: Violation[] = [];
   if (input.authRequestId === "") violations.push({ field: "auth_request_id", constraint: "required", description: "value is required" });

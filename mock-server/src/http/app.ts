@@ -4,6 +4,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { Context, MiddlewareHandler } from "hono";
 import type { OPENAPI_DOCUMENTS } from "../openapi/build.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
+import { PASSWORDLESS_REST_PREFIX } from "../domain/operations.js";
 import { quote, truncate } from "../domain/preview.js";
 import { DropConnection } from "../services/scalekit-call.js";
 import { ControlError, notFound } from "../services/control-error.js";
@@ -98,7 +99,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     app.use(UI_PREFIX, async (c, next) => (guard(c) ? next() : c.html(loginPage(), 401)));
   }
 
-  app.route("/api/v1/passwordless/email", scalekitRoutes(deps));
+  app.route(PASSWORDLESS_REST_PREFIX, scalekitRoutes(deps));
   app.route("/", authRoutes(deps));
   const documents = new Map<string, unknown>();
   // The OpenAPI builder loads on the first request for a document: most runs never ask.

@@ -12,7 +12,7 @@ import {
 } from "../domain/commands.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { RESEND_REQUEST, SEND_REQUEST, SEND_RESPONSE, sendResponseValues, VERIFY_REQUEST, VERIFY_RESPONSE, type FieldDescription } from "../domain/messages.js";
-import type { Operation } from "../domain/operations.js";
+import { PASSWORDLESS_OPERATIONS, type Operation } from "../domain/operations.js";
 import type { ResultOf } from "../services/scalekit-call.js";
 import { BodyError, readJson } from "./body.js";
 import type { HttpDeps } from "./deps.js";
@@ -64,7 +64,7 @@ export function scalekitRoutes(deps: HttpDeps): Hono {
   app.post("/verify", route<VerifyCommand>("verify", VERIFY_REQUEST, (f) => verifyCommand(f), (v) => encodeMessage(VERIFY_RESPONSE, { ...v })));
 
   // Deviation D39: other methods get grpc-gateway's 405 with Allow: POST
-  app.all("/:operation{send|resend|verify}", (c) => {
+  app.all(`/:operation{${PASSWORDLESS_OPERATIONS.join("|")}}`, (c) => {
     c.header("allow", "POST");
     return c.json({ code: 12, message: "Method Not Allowed", details: [] }, 405);
   });

@@ -133,7 +133,7 @@ async function waited<T>(wait: Promise<T>, what: string): Promise<T> {
 }
 
 /** The in-process API of one environment: a thin caller of its control service. */
-export function environmentHandle(control: EnvironmentControl): MockEnvironment {
+export function inProcessEnvironment(control: EnvironmentControl): MockEnvironment {
   const credentials = async (email: string, wait: WaitOptions, want: (found: UsableCredentials) => boolean, what: string) => {
     const filter: EmailFilter = { to: email, ...(wait.after !== undefined && { after: wait.after }) };
     const ms = waitMs(wait.timeout);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PASSWORDLESS_REST_PREFIX } from "../domain/operations.js";
 import { authRequestsQuery, clockChange, emailListQuery, latestEmailQuery, newEnvironment, otpQuery, requestsQuery } from "../schemas/control.js";
 import * as views from "../schemas/control-views.js";
 import { faultRuleInput } from "../schemas/faults.js";
@@ -26,21 +27,21 @@ const sendResponse = { description: "the auth request", schema: scalekit.sendPas
 export const scalekitRoutes: RouteDoc[] = [
   {
     method: "post",
-    path: "/api/v1/passwordless/email/send",
+    path: `${PASSWORDLESS_REST_PREFIX}/send`,
     summary: "Send a passwordless email (OTP and/or magic link)",
     body: scalekit.sendPasswordlessRequest,
     responses: { 200: sendResponse, 400: gatewayError, 401: gatewayError, 429: gatewayError, default: faultError },
   },
   {
     method: "post",
-    path: "/api/v1/passwordless/email/resend",
+    path: `${PASSWORDLESS_REST_PREFIX}/resend`,
     summary: "Resend the email of an auth request",
     body: scalekit.resendPasswordlessRequest,
     responses: { 200: sendResponse, 400: gatewayError, 401: gatewayError, 404: gatewayError, 429: gatewayError, default: faultError },
   },
   {
     method: "post",
-    path: "/api/v1/passwordless/email/verify",
+    path: `${PASSWORDLESS_REST_PREFIX}/verify`,
     summary: "Verify an OTP code or a magic link token",
     body: scalekit.verifyPasswordlessRequest,
     responses: {

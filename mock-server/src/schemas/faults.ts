@@ -2,7 +2,8 @@ import { z } from "zod";
 import { chosenId } from "../domain/ids.js";
 import { GRPC_CODES, type GrpcCodeName } from "../domain/errors.js";
 import { describeValue } from "../domain/preview.js";
-import { MAIL_OPERATIONS, OPERATIONS, TRANSPORTS } from "../domain/operations.js";
+import { MAIL_OPERATIONS, OAUTH_OPERATIONS, OPERATIONS, TRANSPORTS } from "../domain/operations.js";
+import { LIMITS } from "../domain/validation.js";
 
 export const FAULT_OPERATIONS = [...OPERATIONS, "*"] as const;
 
@@ -47,7 +48,7 @@ export const faultRuleInput = z
     match: z
       .object({
         /** An address, or a glob with * and ? (case-insensitive). */
-        email: z.string().min(1).max(320).optional(),
+        email: z.string().min(1).max(LIMITS.emailMaxLength).optional(),
         transport: z.enum(TRANSPORTS).optional(),
       })
       .strict()
@@ -87,7 +88,7 @@ export const faultRuleInput = z
     if (rule.mail !== undefined && ![...MAIL_OPERATIONS, "*"].includes(rule.operation as (typeof MAIL_OPERATIONS)[number] | "*")) {
       ctx.addIssue({ code: "custom", path: ["mail"], message: `mail faults apply to send and resend, not ${rule.operation}` });
     }
-    if (rule.match?.email !== undefined && ["token", "keys"].includes(rule.operation)) {
+    if (rule.match?.email !== undefined && (OAUTH_OPERATIONS as readonly string[]).includes(rule.operation)) {
       ctx.addIssue({ code: "custom", path: ["match", "email"], message: `${rule.operation} calls carry no email to match` });
     }
   });
