@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -192,6 +192,14 @@ describe("file sizes and places", () => {
       .filter((f) => f.lines > MAX_LINES)
       .map((f) => `${f.path}: ${f.lines} lines`);
     expect(long).toEqual([]);
+  });
+
+  it("export the package from the files the build writes directly under dist/", () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { exports: Record<string, Record<string, string>>; bin: Record<string, string> };
+    const targets = [...Object.values(manifest.exports).flatMap((entry) => Object.values(entry)), ...Object.values(manifest.bin)];
+    const wrong = targets.filter((target) => !/^(\.\/)?dist\//.test(target) || target.includes("mock-server/") || !existsSync(join(REPO, target)));
+    expect(targets.length).toBeGreaterThan(5);
+    expect(wrong, "export targets outside dist/, nested, or not built (run npm run build)").toEqual([]);
   });
 
   it("put no script at the repository root besides the known config files", () => {
