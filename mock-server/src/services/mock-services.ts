@@ -1,5 +1,5 @@
 import type { Settings } from "../domain/settings.js";
-import type { TemplateSet } from "../mail/templates.js";
+import { loadTemplates, type TemplateSet } from "../mail/templates.js";
 import { EnvironmentStore } from "../state/environments.js";
 import { EventBus } from "../state/events.js";
 import { EnvironmentDirectory } from "./environment-directory.js";
@@ -12,7 +12,8 @@ export interface MockServicesOptions {
   clientId: string;
   clientSecret: string;
   settings: Settings;
-  templates: TemplateSet;
+  /** The email templates; the packaged ones when left out. */
+  templates?: TemplateSet;
   /** The mock's URL, the issuer of its tokens (known once it listens). */
   issuer: () => string;
   /** Aborted when the mock shuts down: long-polls end. */
@@ -39,7 +40,7 @@ export function createMockServices(options: MockServicesOptions): MockServices {
   });
   const tokens = new TokenService(options.issuer);
   return {
-    scalekit: new ScalekitCalls(environments, new PasswordlessService(options.templates), tokens),
+    scalekit: new ScalekitCalls(environments, new PasswordlessService(options.templates ?? loadTemplates()), tokens),
     control: new EnvironmentDirectory(environments, { tokens, events, shutdown: options.shutdown }),
     tokens,
   };
