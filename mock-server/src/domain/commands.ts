@@ -1,5 +1,4 @@
 import { ERROR_CODES, ScalekitError } from "./errors.js";
-import type { Operation } from "./operations.js";
 import { templateVariables, validationError, verifyViolations, type SendInput, type TemplateName } from "./validation.js";
 
 /**
@@ -43,20 +42,8 @@ export interface CallFacts {
  */
 export interface InvalidCommand {
   kind: "invalid";
-  operation: Operation;
   error: ScalekitError;
   facts: CallFacts;
-}
-
-export const OPERATION_OF_COMMAND = {
-  send: "send",
-  resend: "resend",
-  verifyCode: "verify",
-  verifyLink: "verify",
-} as const satisfies Record<ScalekitCommand["kind"], Operation>;
-
-export function operationOf(command: ScalekitCommand | InvalidCommand): Operation {
-  return command.kind === "invalid" ? command.operation : OPERATION_OF_COMMAND[command.kind];
 }
 
 export function factsOf(command: ScalekitCommand | InvalidCommand): CallFacts {
@@ -84,6 +71,8 @@ export interface SendFields {
   templateVariables?: Record<string, string> | undefined;
 }
 
+const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze(templateVariables());
+
 export function sendCommand(fields: SendFields): SendCommand {
   return {
     kind: "send",
@@ -93,7 +82,8 @@ export function sendCommand(fields: SendFields): SendCommand {
     ...(fields.magiclinkAuthUri !== undefined && { magiclinkAuthUri: fields.magiclinkAuthUri }),
     ...(fields.state !== undefined && { state: fields.state }),
     ...(fields.expiresIn !== undefined && { expiresIn: fields.expiresIn }),
-    templateVariables: templateVariables(Object.entries(fields.templateVariables ?? {})),
+    // Validation reads the map by its entries and keeps its own copy: no copy here.
+    templateVariables: fields.templateVariables ?? NO_VARIABLES,
   };
 }
 
@@ -122,7 +112,7 @@ export function verifyCommand(fields: VerifyFields): VerifyCommand | InvalidComm
     ...(fields.authRequestId !== undefined && { authRequestId: fields.authRequestId }),
     ...(fields.linkToken !== undefined && { linkToken: fields.linkToken }),
   };
-  const invalid = (error: ScalekitError): InvalidCommand => ({ kind: "invalid", operation: "verify", error, facts });
+  const invalid = (error: ScalekitError): InvalidCommand => ({ kind: "invalid", error, facts });
   if (fields.code !== undefined && fields.linkToken !== undefined) {
     return invalid(
       new ScalekitError("InvalidArgument", ERROR_CODES.invalidArgument, "invalid request body: oneof auth_credential is already set (give code or link_token, not both)", {

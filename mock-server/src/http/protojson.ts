@@ -90,16 +90,28 @@ function depthOf(value: unknown, limit: number): number {
   return deepest;
 }
 
+/** Each message's fields by both JSON names, built once per message description. */
+const fieldNames = new WeakMap<readonly FieldDescription[], Map<string, FieldDescription>>();
+
+function namesOf(fields: readonly FieldDescription[]): Map<string, FieldDescription> {
+  let names = fieldNames.get(fields);
+  if (names === undefined) {
+    names = new Map();
+    for (const field of fields) {
+      names.set(field.name, field);
+      names.set(field.camel, field);
+    }
+    fieldNames.set(fields, names);
+  }
+  return names;
+}
+
 export function decodeMessage(body: unknown, fields: readonly FieldDescription[]): DecodedMessage {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw badField("expected a JSON object");
   }
   if (depthOf(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw badField(`the body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`);
-  const byJsonName = new Map<string, FieldDescription>();
-  for (const field of fields) {
-    byJsonName.set(field.name, field);
-    byJsonName.set(field.camel, field);
-  }
+  const byJsonName = namesOf(fields);
   const out: Record<string, Decoded> = {};
   const ignored: string[] = [];
   for (const [key, value] of Object.entries(body)) {

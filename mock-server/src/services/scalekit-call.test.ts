@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { operationOf, sendCommand, verifyCommand, type InvalidCommand, type ScalekitCommand } from "../domain/commands.js";
+import { sendCommand, verifyCommand, type InvalidCommand, type ScalekitCommand } from "../domain/commands.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import type { Transport } from "../domain/operations.js";
 import { defaultSettings } from "../domain/settings.js";
@@ -24,7 +24,7 @@ async function pipeline() {
   const run = <C extends ScalekitCommand>(command: C | InvalidCommand | (() => never), options: { transport?: Transport; authorization?: string | undefined } = {}) =>
     calls.call({
       transport: options.transport ?? "rest",
-      operation: typeof command === "function" ? "send" : operationOf(command),
+      operation: typeof command === "function" || command.kind === "send" ? "send" : command.kind === "resend" ? "resend" : "verify",
       authorization: "authorization" in options ? options.authorization : bearer,
       headers: [["user-agent", "unit"]],
       decode: typeof command === "function" ? command : () => command,

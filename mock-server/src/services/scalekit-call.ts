@@ -1,6 +1,6 @@
 import type { JWK } from "jose";
 import type { Verification } from "../domain/auth-request.js";
-import { factsOf, operationOf, type InvalidCommand, type ScalekitCommand } from "../domain/commands.js";
+import { factsOf, type InvalidCommand, type ScalekitCommand } from "../domain/commands.js";
 import { grpcCodeOfHttp, ScalekitError } from "../domain/errors.js";
 import type { Operation, Transport } from "../domain/operations.js";
 import type { Environment } from "../state/environment.js";
@@ -22,7 +22,7 @@ export interface ScalekitCallRequest<C extends ScalekitCommand, R> {
    * the service); a ScalekitError it throws is the call's answer.
    */
   decode: () => C | InvalidCommand | Promise<C | InvalidCommand>;
-  /** The operation, for the journal, should `decode` fail before naming it. */
+  /** The operation, for the journal and fault rules; the transport knows it from the route or method. */
   operation: Operation;
   /** Turns the result into the transport's answer; runs before the call is journaled as ok, so a failure here is journaled too. */
   encode: (result: ResultOf<C>) => R;
@@ -73,7 +73,6 @@ export class ScalekitCalls {
     try {
       // Deviation D28: the body is decoded first, then the token, then the field rules
       const command = await request.decode();
-      call.operation = operationOf(command);
       const env = await this.#tokens.authenticate(request.authorization, (id) => this.#environments.get(id));
       identify(call, env, factsOf(command));
       const mail = await applyFaults(call, env);
