@@ -22,6 +22,11 @@ describe("the CA generated from a seed", () => {
     expect([later.validFrom, later.validTo]).toEqual(["Jan  1 00:00:00 2025 GMT", "Jan  1 00:00:00 2045 GMT"]);
   });
 
+  it("is the same for the same names listed in another order", async () => {
+    const [a, b] = await Promise.all([caOf("seed-a"), caOf("seed-a", [...NAMES].reverse())]);
+    expect([b.subject, b.serialNumber]).toEqual([a.subject, a.serialNumber]);
+  });
+
   it("has another key and subject for another seed", async () => {
     const [a, b] = await Promise.all([caOf("seed-a"), caOf("seed-b")]);
     expect(spki(b)).not.toBe(spki(a));

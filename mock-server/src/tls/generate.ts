@@ -14,12 +14,14 @@ export interface GenerateTlsOptions {
  * Makes a local CA and a server certificate it signs, both ECDSA P-256 with
  * SHA-256.
  *
- * The CA's key, subject, serial number and validity (2025-01-01 to
- * 2045-01-01) follow from the seed and the names, so once a trust store
- * holds the CA of a seed, restarts with the same seed and names keep being
- * trusted (only the randomized ECDSA signature differs, and trust anchors
- * match by subject and key). The CA is limited by critical name constraints
- * to exactly `names`, and may only sign end-entity certificates (pathLen 0).
+ * The CA's key follows from the seed alone, its subject and serial number
+ * from the seed and the names, and its validity is fixed (2025-01-01 to
+ * 2045-01-01): once a trust store holds the CA, restarts with the same seed
+ * and names keep being trusted (only the randomized ECDSA signature differs,
+ * and trust anchors match by subject and key). The CA is limited by critical
+ * name constraints to exactly `names`, and may only sign end-entity
+ * certificates (pathLen 0). Other names make another CA (its subject says
+ * which name set it is for), which clients must be given again.
  *
  * The server certificate is valid for every name, from an hour before `now`
  * for 397 days (the most browsers accept). `certPem` is that leaf alone; give

@@ -17,8 +17,8 @@ const SIGNING = { name: "ECDSA", hash: "SHA-256" };
 const EC_P256 = { name: "ECDSA", namedCurve: "P-256" };
 
 /** Fixed, so the CA of a seed is the same certificate (up to its signature) on every start. */
-export const CA_NOT_BEFORE = new Date("2025-01-01T00:00:00Z");
-export const CA_NOT_AFTER = new Date("2045-01-01T00:00:00Z");
+const CA_NOT_BEFORE = new Date("2025-01-01T00:00:00Z");
+const CA_NOT_AFTER = new Date("2045-01-01T00:00:00Z");
 /** A client whose clock runs a little behind still accepts a certificate made a moment ago. */
 const LEAF_BACKDATE_MS = 60 * 60 * 1000;
 /** Browsers refuse server certificates valid for more than 398 days. */
@@ -50,13 +50,16 @@ async function seedKeyPair(label: string, seed: string): Promise<KeyPair> {
  * than a name-constraint violation.
  */
 const caSubject = (seed: string, names: readonly string[]): x509.JsonName => [
-  { CN: [`scalekit-mock local CA (seed ${shortHash(seed)} / names ${shortHash(names.join(","))})`] },
+  { CN: [`scalekit-mock local CA (seed ${shortHash(seed)} / names ${shortHash(nameSet(names).join(","))})`] },
   { O: ["scalekit-mock"] },
 ];
 
+/** The names in a fixed order: the CA is the same for the same set, whatever order it is listed in. */
+const nameSet = (names: readonly string[]) => [...names].sort();
+
 async function issueCa(seed: string, names: readonly string[], key: KeyPair): Promise<x509.X509Certificate> {
   return x509.X509CertificateGenerator.create({
-    serialNumber: derivedSerial("scalekit-mock tls ca serial", [seed, ...names]),
+    serialNumber: derivedSerial("scalekit-mock tls ca serial", [seed, ...nameSet(names)]),
     subject: caSubject(seed, names),
     issuer: caSubject(seed, names),
     notBefore: CA_NOT_BEFORE,

@@ -2,10 +2,11 @@
 export interface TlsMaterial {
   /**
    * The server's certificate chain (PEM), leaf first. A generated one is the
-   * leaf alone: clients trust the CA from their own store, and a root sent in
-   * the chain would differ in its (randomized) signature from the copy in that
-   * store, which Firefox refuses as a reused issuer and serial number. A
-   * brought file is passed through as given.
+   * leaf alone: clients trust the CA from their own store and ignore a root
+   * sent in the chain, and that root would differ in its (randomized)
+   * signature from the copy in the store, which Firefox (NSS) can refuse as a
+   * reused issuer and serial number. A brought file's certificates are passed
+   * on as given, intermediates included.
    */
   certPem: string;
   /** The server's private key, PKCS#8 PEM. */
