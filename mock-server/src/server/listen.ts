@@ -3,12 +3,11 @@ import { constants as h2, createServer as createHttp2Server, type Http2ServerReq
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { closeWhenIdle, Http2Response, limitRequestTime, MAX_CONCURRENT_STREAMS } from "./h2.js";
+import { guarded, logOnce, reachableHost, type RequestHandler } from "./guard.js";
 import { relay, sniff } from "./sniff.js";
+import { acceptTls, plainRequestOnTlsPort, serverContext, type ServerCertificate } from "./tls.js";
 
-export type RequestHandler = (
-  request: IncomingMessage | Http2ServerRequest,
-  response: ServerResponse | Http2ServerResponse,
-) => void | Promise<void>;
+export type { RequestHandler };
 
 /** How long each stage of a connection may take, and how many connections there may be. */
 export interface ServerLimits {
@@ -27,8 +26,16 @@ export interface ServerLimits {
   maxConnections: number;
 }
 
+/** What the port speaks: plain HTTP only, plain HTTP and TLS side by side, or TLS only. */
+export interface PortSecurity {
+  /** The certificate TLS connections get; without it a TLS ClientHello is refused. */
+  tls?: ServerCertificate;
+  /** Refuse plain HTTP/1.1 and HTTP/2 (a port such as 443 that clients reach only with https://). */
+  tlsOnly?: boolean;
+}
+
 export interface Listening {
-  /** Base URL clients use, e.g. http://127.0.0.1:8787. */
+  /** Base URL clients use, e.g. http://127.0.0.1:8787 (https:// on a TLS-only port). */
   url: string;
   host: string;
   port: number;
@@ -36,85 +43,15 @@ export interface Listening {
   close(graceMs?: number): Promise<void>;
 }
 
-/** The host part of a URL for a bind address ("0.0.0.0" is reached as 127.0.0.1). */
-function reachableHost(host: string): string {
-  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
-  if (host === "::") return "[::1]";
-  return host.includes(":") ? `[${host}]` : host;
-}
-
-/** Logs a message once per key: a failure that repeats per connection would flood the output. */
-function logOnce(): (key: string, message: string) => void {
-  const seen = new Set<string>();
-  return (key, message) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    console.error(message);
-  };
-}
-
-/** A plain name or IPv4 address with an optional port: what nearly every request carries, settled without parsing a URL. */
-const PLAIN_AUTHORITY = /^[A-Za-z0-9][A-Za-z0-9.-]*(?::(\d{1,5}))?$/;
-
-function isUrlAuthority(authority: string): boolean {
-  const plain = PLAIN_AUTHORITY.exec(authority);
-  if (plain !== null) return plain[1] === undefined || Number(plain[1]) <= 65_535;
-  try {
-    return new URL(`http://${authority}/`).host !== "" && !/[/?#@\\]/.test(authority);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Runs `handler` so that nothing it throws or rejects with reaches
- * `uncaughtException` (an in-process mock shares its process with the test
- * runner): the error is logged as a bug, without the query string or headers
- * (they may carry secrets), and the request answered 500 or, if its response
- * has started, cut off.
- */
-function guarded(handler: RequestHandler): RequestHandler {
-  return (request, response) => {
-    // A client that leaves mid-request errors these streams; that is not the server's failure.
-    request.on("error", () => undefined);
-    response.on("error", () => undefined);
-    const fail = (error: unknown) => {
-      const path = (request.url ?? "").split("?")[0];
-      console.error(`scalekit-mock: unexpected error on ${request.method} ${path}; this is a bug, please report it:`, error);
-      try {
-        if (!response.headersSent) {
-          response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
-          response.end("internal error in scalekit-mock; this is a bug, please report it with the request that caused it\n");
-          return;
-        }
-      } catch {
-        // The response cannot be written; cut it off below.
-      }
-      // The client must not take what it got for the whole response: reset the stream, or close the connection.
-      if ("stream" in response) response.stream.close(h2.NGHTTP2_INTERNAL_ERROR);
-      else response.destroy();
-    };
-    // Every layer above builds a URL from the host the request names; one that cannot be part of a
-    // URL ("[zz]", "x:y:z") is the client's mistake, answered here once for every route.
-    const authority = "authority" in request ? request.authority : request.headers.host;
-    if (authority !== undefined && !isUrlAuthority(authority)) {
-      response.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
-      response.end("the Host header (or :authority) is not a valid host[:port]\n");
-      return;
-    }
-    try {
-      void Promise.resolve(handler(request, response)).catch(fail);
-    } catch (error) {
-      fail(error);
-    }
-  };
-}
-
 /**
  * The only place that listens: one port for HTTP/1.1 (REST, OAuth, control
- * API, gRPC-Web, Connect) and cleartext HTTP/2 (gRPC, and everything else).
+ * API, gRPC-Web, Connect) and cleartext HTTP/2 (gRPC, and everything else),
+ * and with a certificate both of them over TLS too, told apart by each
+ * connection's first bytes (then by ALPN).
  */
-export function listen(handler: RequestHandler, options: { host: string; port: number } & ServerLimits): Promise<Listening> {
+export function listen(handler: RequestHandler, options: { host: string; port: number } & ServerLimits & PortSecurity): Promise<Listening> {
+  if (options.tlsOnly === true && options.tls === undefined) throw new Error("a TLS-only port needs a certificate");
+  const context = options.tls === undefined ? undefined : serverContext(options.tls);
   const log = logOnce();
   const onRequest = guarded(handler);
   // The HTTP/1 server is the one that listens, so Node's own request timeouts and connection
@@ -131,7 +68,7 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
     onRequest as (req: IncomingMessage, res: ServerResponse) => void,
   );
   http1.maxConnections = options.maxConnections;
-  const serveHttp1 = http1.listeners("connection") as ((socket: Socket) => void)[];
+  const serveHttp1Connection = http1.listeners("connection") as ((socket: Socket) => void)[];
   http1.removeAllListeners("connection");
 
   const http2 = createHttp2Server(
@@ -188,6 +125,15 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
   /** Connected, but not yet handed to the HTTP/1 or HTTP/2 server. */
   const undecided = new Set<Socket>();
 
+  /** Hands a connection (plain, or TLS once its handshake is done) to the HTTP/1 server. */
+  const serveHttp1 = (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.on("close", () => inFlight.delete(socket));
+    for (const serve of serveHttp1Connection) serve.call(http1, socket);
+    socket.resume();
+  };
+  const port = () => (http1.address() as AddressInfo | null)?.port ?? options.port;
+
   http1.on("connection", (socket: Socket) => {
     // HTTP/2 writes a response as several small frames; Nagle's algorithm would hold the last one back for a delayed ACK (~40 ms).
     socket.setNoDelay(true);
@@ -199,17 +145,32 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
     });
     socket.on("error", () => socket.destroy());
     sniff(socket, options.firstByteTimeoutMs, (protocol, head) => {
+      if (protocol === "tls") {
+        if (context === undefined) {
+          log("tls off", "scalekit-mock: a client opened a TLS connection (https://), but TLS is off: start the mock with --tls, or give the client an http:// URL");
+          return void socket.destroy();
+        }
+        // Still undecided (closed by close()) until the handshake is done.
+        return acceptTls(socket, head, context, options.firstByteTimeoutMs, (tlsSocket) => {
+          undecided.delete(socket);
+          if (tlsSocket.alpnProtocol === "h2") http2.emit("connection", tlsSocket);
+          else serveHttp1(tlsSocket);
+        });
+      }
       undecided.delete(socket);
+      if (options.tlsOnly === true) {
+        // Plain HTTP/1.1 can read a plain answer; an HTTP/2 client would take it for garbage, so it gets nothing.
+        log("plain on tls port", `scalekit-mock: a client sent plain HTTP to port ${port()}, which speaks only TLS; it needs an https:// URL`);
+        if (protocol === "http1") return void socket.end(plainRequestOnTlsPort(port()));
+        return void socket.destroy();
+      }
       if (protocol === "h2") {
         const duplex = relay(socket, head);
         rawSockets.set(duplex, socket);
         http2.emit("connection", duplex);
       } else {
-        inFlight.set(socket, 0);
-        socket.on("close", () => inFlight.delete(socket));
         socket.unshift(head);
-        for (const serve of serveHttp1) serve.call(http1, socket);
-        socket.resume();
+        serveHttp1(socket);
       }
     });
   });
@@ -222,7 +183,7 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
       http1.on("error", (error: NodeJS.ErrnoException) => log(`listen ${error.code}`, `scalekit-mock: server error: ${error.message}`));
       const { port } = http1.address() as AddressInfo;
       resolve({
-        url: `http://${reachableHost(options.host)}:${port}`,
+        url: `${options.tlsOnly === true ? "https" : "http"}://${reachableHost(options.host)}:${port}`,
         host: options.host,
         port,
         close: (graceMs = 2_000) =>

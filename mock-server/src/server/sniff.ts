@@ -5,29 +5,35 @@ import { Duplex } from "node:stream";
 /** Every HTTP/2 connection with prior knowledge (h2c) starts with these bytes. */
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
-export type Protocol = "h2" | "http1";
+/** The record type every TLS connection opens with (a handshake record carrying the ClientHello). */
+const TLS_HANDSHAKE_RECORD = 0x16;
+
+/** No HTTP/1.x request (a method name) or HTTP/2 preface starts with a TLS record's first byte. */
+export type Protocol = "h2" | "http1" | "tls";
 
 /**
- * Reads a connection's first bytes until they tell HTTP/2 (the preface) from
- * HTTP/1.x (anything else), then hands over the socket and what was read. A
+ * Reads a connection's first bytes until they tell TLS (a handshake record),
+ * HTTP/2 (the preface) and HTTP/1.x (anything else) apart, then hands over
+ * the socket and what was read. A
  * connection that has not told within `timeoutMs` (silent, or a preface cut
  * short) is closed: nothing else would ever time it out.
  */
 export function sniff(socket: Socket, timeoutMs: number, decide: (protocol: Protocol, head: Buffer) => void): void {
-  let head = Buffer.alloc(0);
+  let head: Buffer = Buffer.alloc(0);
   const timer = setTimeout(() => socket.destroy(), timeoutMs);
   // The client finished sending before it told: nothing will come to decide on.
   const onEnd = () => socket.destroy();
   const onData = (chunk: Buffer) => {
-    head = Buffer.concat([head, chunk]);
+    head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+    const tls = head[0] === TLS_HANDSHAKE_RECORD;
     const n = Math.min(head.length, H2_PREFACE.length);
     const looksLikeH2 = head.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
-    if (looksLikeH2 && head.length < H2_PREFACE.length) return;
+    if (!tls && looksLikeH2 && head.length < H2_PREFACE.length) return;
     clearTimeout(timer);
     socket.off("data", onData);
     socket.off("end", onEnd);
     socket.pause();
-    decide(looksLikeH2 ? "h2" : "http1", head);
+    decide(tls ? "tls" : looksLikeH2 ? "h2" : "http1", head);
   };
   socket.on("data", onData);
   socket.once("end", onEnd);
