@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseCli } from "../mock-server/src/config.js";
+import { parseCli } from "../mock-server/src/cli-args.js";
 import { hostAllowed } from "../mock-server/src/http/browser-guard.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { RawClient, type RawAnswer } from "./support/raw-http.js";

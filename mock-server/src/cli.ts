@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-import { ConfigError, helpText, parseCli } from "./config.js";
-import { createMockScalekit } from "./index.js";
+import { helpText, parseCli } from "./cli-args.js";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, tlsMode } from "./config.js";
+import { createMockScalekit, type MockTls } from "./index.js";
 import { packageVersion } from "./runtime/package-root.js";
 
 async function main(): Promise<void> {
@@ -27,6 +30,8 @@ async function main(): Promise<void> {
   }
 
   const { settings, ...options } = request.options;
+  // A generated CA always lands in a file, so that it can be handed to a client as it is.
+  if (tlsMode(options) === "generated") options.tlsCaOut ??= join(tmpdir(), `scalekit-mock-${options.port === 0 ? process.pid : options.port}-ca.pem`);
   let mock;
   try {
     mock = await createMockScalekit({ ...options, settings });
@@ -52,6 +57,7 @@ async function main(): Promise<void> {
       // A secret given by flag, env var or file is never printed; the seed-derived default is public anyway.
       `  client secret     ${options.clientSecret === undefined ? `${mock.clientSecret} (derived from the seed)` : "as configured (not shown)"}`,
       `  inbox             ${mock.url}/_mock/ui`,
+      ...(mock.tls === undefined ? [] : tlsBanner(mock.tls)),
       ...(options.adminToken !== undefined ? ["  control API       requires the admin token (Authorization: Bearer …)"] : []),
       `  seed              ${mock.seed}`,
       ...(options.smtpRelay !== undefined ? [`  smtp relay        ${new URL(options.smtpRelay).host}`] : []),
@@ -68,6 +74,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** The banner's TLS lines: where https:// answers and what to trust. */
+function tlsBanner(tls: MockTls): string[] {
+  return [
+    `  https             ${tls.url} (same port as http://)`,
+    ...(tls.tlsPortUrl === undefined ? [] : [`  tls-only port     ${tls.tlsPortUrl}`]),
+    tls.ca === undefined
+      ? "  certificate       as given with --tls-cert (valid for " + tls.names.join(", ") + ")"
+      : `  ca certificate    ${tls.caFile ?? "(not written)"} (also at /_mock/v1/tls/ca.pem); valid for ${tls.names.join(", ")}`,
+  ];
 }
 
 void main();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseCli, SERVER_LIMIT_DEFAULTS, serverOptionsSchema } from "./config.js";
+import { parseCli } from "./cli-args.js";
+import { ConfigError, SERVER_LIMIT_DEFAULTS, serverOptionsSchema } from "./config.js";
 
 const serve = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
   const request = parseCli(argv, env);
