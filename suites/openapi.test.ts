@@ -79,6 +79,7 @@ describe("OpenAPI documents", () => {
 
     const C = "/_mock/v1";
     await check("get", `${C}/health`);
+    await check("get", `${C}/tls/ca.pem`);
     await check("get", `${C}/stats`);
     await check("get", `${C}/settings`);
     await check("put", `${C}/settings`, { maxResends: 3 });

@@ -17,6 +17,6 @@ export function appWithoutSocket() {
     issuer: () => "http://localhost",
     shutdown: shutdown.signal,
   });
-  const app = createHttpApp({ ...services, version: "test", hostPolicy: { allowedHosts: [], ownNames: [] }, shutdown: shutdown.signal });
+  const app = createHttpApp({ ...services, version: "test", hostPolicy: { allowedHosts: [], ownNames: [] }, shutdown: shutdown.signal, tls: { mode: "off" } });
   return { app, control: services.control };
 }

@@ -18,6 +18,7 @@ import type { HttpDeps } from "./deps.js";
 import { environmentRoutes } from "./environment-routes.js";
 import { controlError, dropConnection, gatewayError, internalError } from "./errors.js";
 import { scalekitRoutes } from "./scalekit-routes.js";
+import { CA_PATH, caCertificate } from "./tls-route.js";
 import { loginPage } from "./ui/pages.js";
 import { UI_PREFIX, uiRoutes } from "./ui/routes.js";
 
@@ -94,7 +95,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
       setCookie(c, adminCookie(c), given, { path: "/_mock", httpOnly: true, sameSite: "Strict" });
       return c.redirect(UI_PREFIX, 303);
     });
-    app.use(`${CONTROL_PREFIX}/*`, async (c, next) => (c.req.path === `${CONTROL_PREFIX}/health` || guard(c) ? next() : refuseControl(c)));
+    const open = new Set([`${CONTROL_PREFIX}/health`, CA_PATH]);
+    app.use(`${CONTROL_PREFIX}/*`, async (c, next) => (open.has(c.req.path) || guard(c) ? next() : refuseControl(c)));
     app.use(`${UI_PREFIX}/*`, async (c, next) => (c.req.path.startsWith(`${UI_PREFIX}/assets/`) || guard(c) ? next() : c.html(loginPage(), 401)));
     app.use(UI_PREFIX, async (c, next) => (guard(c) ? next() : c.html(loginPage(), 401)));
   }
@@ -114,6 +116,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.get(`${CONTROL_PREFIX}/openapi/:name{scalekit-passwordless\\.json|mock-control\\.json}`, async (c) =>
     c.json(await openApi(c.req.param("name").replace(/\.json$/, "") as keyof typeof OPENAPI_DOCUMENTS)),
   );
+  app.get(CA_PATH, caCertificate(deps.tls));
   app.route(UI_PREFIX, uiRoutes(deps));
   app.get(`${UI_PREFIX}/`, (c) => c.redirect(UI_PREFIX + new URL(c.req.url).search, 301));
   app.route(CONTROL_PREFIX, environmentRoutes(deps.control));

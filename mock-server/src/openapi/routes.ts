@@ -73,6 +73,12 @@ const C = "/_mock/v1";
 
 export const controlRoutes: RouteDoc[] = [
   { method: "get", path: `${C}/health`, summary: "Health", responses: { 200: { description: "ok", schema: views.health } } },
+  {
+    method: "get",
+    path: `${C}/tls/ca.pem`,
+    summary: "The generated CA certificate to trust for https:// (no admin token needed)",
+    responses: { 200: { description: "the CA certificate, PEM", contentType: "application/x-pem-file" }, 404: controlError },
+  },
   { method: "get", path: `${C}/stats`, summary: "Counts of auth requests, emails and tokens", responses: { 200: { description: "counts", schema: views.stats } } },
   { method: "post", path: `${C}/reset`, summary: "Reset the environment", responses: { 200: { description: "reset", schema: views.resetResult } } },
   { method: "get", path: `${C}/settings`, summary: "Settings", responses: { 200: { description: "settings", schema: views.settings } } },
