@@ -33,8 +33,9 @@ const MOCK_CAPABILITIES: ReadonlySet<Capability> = new Set(["clock", "faults", "
 /**
  * Any running mock: each scenario run gets an environment of its own
  * (created through the control API), so runs never share mail or settings.
+ * The scenario's calls go to `apiUrl` (by default the control URL).
  */
-function mockSession(url: string, stop: () => Promise<void>): TargetSession {
+function mockSession(url: string, stop: () => Promise<void>, apiUrl = url): TargetSession {
   const root = new ScalekitMockClient(url);
   return {
     capabilities: MOCK_CAPABILITIES,
@@ -42,7 +43,7 @@ function mockSession(url: string, stop: () => Promise<void>): TargetSession {
       const env = await root.environments.create({ settings: { passwordlessType: type } });
       const control = root.forEnvironment(env.id);
       return {
-        credentials: { url, clientId: env.client_id, clientSecret: env.client_secret! },
+        credentials: { url: apiUrl, clientId: env.client_id, clientSecret: env.client_secret! },
         inbox: mockInbox(control),
         control,
         release: async () => {
@@ -86,6 +87,16 @@ export const cliTarget: TargetDefinition = {
     });
   },
 };
+
+/**
+ * The run's TLS mock (`suites/support/tls-global-setup.ts`): every scenario's
+ * calls over https:// (REST, and the official SDK trusting the generated CA
+ * through NODE_EXTRA_CA_CERTS), while the control API is reached over plain
+ * http:// on the same port at the same time.
+ */
+export function httpsTarget(mock: { url: string; httpsUrl: string }): TargetDefinition {
+  return { name: "https", start: async () => mockSession(mock.url, async () => undefined, mock.httpsUrl) };
+}
 
 export function urlTarget(env: NodeJS.ProcessEnv): TargetDefinition {
   return {
