@@ -79,6 +79,7 @@ export async function checkGenerated(protoDir: string): Promise<string[]> {
   const generated: DescFile[] = [
     (await import("../../mock-server/src/grpc/gen/scalekit/v1/auth/passwordless_pb.js")).file_scalekit_v1_auth_passwordless,
     (await import("../../mock-server/src/grpc/gen/scalekit/v1/errdetails/errdetails_pb.js")).file_scalekit_v1_errdetails_errdetails,
+    (await import("../../mock-server/src/grpc/gen/google/rpc/status_pb.js")).file_google_rpc_status,
   ];
   const differences: string[] = [];
   for (const file of generated) {

@@ -139,3 +139,7 @@ export class ScalekitError extends Error {
 export function httpStatusOf(error: ScalekitError): number {
   return error.httpStatus ?? HTTP_STATUS[error.status];
 }
+
+/** What a call that failed for a reason other than a ScalekitError answers, on every transport: a bug in the mock. */
+export const internalError = (): ScalekitError =>
+  new ScalekitError("Internal", ERROR_CODES.internal, "internal error in scalekit-mock; this is a bug, please report it with the request that caused it");

@@ -3,6 +3,7 @@ import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/conn
 import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { withStatusDetails } from "./status-details.js";
 
 type NodeRequest = IncomingMessage | Http2ServerRequest;
 type NodeResponse = ServerResponse | Http2ServerResponse;
@@ -46,7 +47,8 @@ export function connectListener(options: {
   readMaxBytes: number;
   fallback: RequestHandler;
 }): RequestHandler {
-  const router = createConnectRouter({ readMaxBytes: options.readMaxBytes, acceptCompression: [compressionGzip, compressionBrotli] });
+  const compressions = [compressionGzip, compressionBrotli];
+  const router = createConnectRouter({ readMaxBytes: options.readMaxBytes, acceptCompression: compressions });
   options.register(router);
   const byPath = new Map<string, UniversalHandler>(router.handlers.map((handler) => [handler.requestPath, handler]));
   return async (request, response) => {
@@ -54,7 +56,7 @@ export function connectListener(options: {
     if (handler === undefined) return options.fallback(request, response);
     const universal = universalRequestFromNodeRequest(request as never, response as never, undefined, options.contextValues(request));
     try {
-      const answer = await undecodableAsInvalidArgument(await handler(universal));
+      const answer = withStatusDetails(await undecodableAsInvalidArgument(await handler(universal)), compressions);
       await universalResponseToNodeResponse(answer, response as NodeResponse as never);
     } catch (reason) {
       // The client went away mid-call: nothing to answer, and no bug.

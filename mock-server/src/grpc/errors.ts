@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { GRPC_CODES, ScalekitError } from "../domain/errors.js";
+import { GRPC_CODES, internalError, type ScalekitError } from "../domain/errors.js";
 import { ErrorInfoSchema } from "./gen/scalekit/v1/errdetails/errdetails_pb.js";
 
 /**
@@ -18,9 +18,12 @@ export function toConnectError(error: ScalekitError): ConnectError {
   return new ConnectError(error.message, GRPC_CODES[error.status] as Code, undefined, [{ desc: ErrorInfoSchema, value: info }]);
 }
 
-/** What a call that failed for an unexpected reason answers: Internal, logged once (without the request). */
+/**
+ * What a call that failed for an unexpected reason answers: Internal with
+ * ErrorInfo INTERNAL, as REST answers it, logged once (without the request).
+ */
 export function unexpectedError(operation: string, error: unknown): ConnectError {
   if (error instanceof ConnectError) return error;
   console.error(`scalekit-mock: unexpected error in gRPC ${operation}:`, error);
-  return new ConnectError("internal error in scalekit-mock; this is a bug, please report it with the request that caused it", Code.Internal);
+  return toConnectError(internalError());
 }

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
 import type { Context, MiddlewareHandler } from "hono";
 import type { OPENAPI_DOCUMENTS } from "../openapi/build.js";
+import { firstCredential } from "../domain/authorization.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { PASSWORDLESS_REST_PREFIX } from "../domain/operations.js";
 import { quote, truncate } from "../domain/preview.js";
@@ -42,8 +43,13 @@ const adminCookie = (c: Context) => `scalekit_mock_admin_${new URL(c.req.url).po
 /** Accepts `Authorization: Bearer <token>` or, for the web inbox, the cookie its login form sets. */
 function adminGuard(expected: string): (c: Context) => boolean {
   return (c) => {
-    const given = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? getCookie(c, adminCookie(c));
-    return given !== undefined && secretsEqual(given, expected);
+    const header = c.req.header("authorization") ?? "";
+    const bearer = (value: string) => /^Bearer\s+(.+)$/i.exec(value)?.[1];
+    const given = bearer(header) ?? getCookie(c, adminCookie(c));
+    if (given === undefined) return false;
+    // An admin token may hold a comma; of several Authorization headers (joined into one value) the first decides.
+    const first = bearer(firstCredential(header) ?? "");
+    return secretsEqual(given, expected) || (first !== undefined && first !== given && secretsEqual(first, expected));
   };
 }
 

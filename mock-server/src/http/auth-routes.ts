@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { firstCredential } from "../domain/authorization.js";
 import { quote } from "../domain/preview.js";
 import type { HttpDeps } from "./deps.js";
 import { readText } from "./body.js";
@@ -43,7 +44,8 @@ function decodeBasicPart(part: string): string {
  */
 // Deviation D23: Basic or form credentials, one method per request
 function clientCredentials(c: Context, form: Record<string, string>): { clientId?: string; clientSecret?: string } {
-  const authorization = c.req.header("authorization") ?? "";
+  // Of several Authorization headers (joined into one value by the web Headers) the first decides.
+  const authorization = firstCredential(c.req.header("authorization")) ?? "";
   const basic = /^Basic\s+(\S+)$/i.exec(authorization);
   // A Basic header that is not one token of base64 is a broken credential, not the absence of one.
   if (!basic && /^Basic\b/i.test(authorization)) throw new InvalidRequest('the Authorization header must be "Basic <base64 of client_id:client_secret>"');

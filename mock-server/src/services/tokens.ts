@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { CryptoKey, JWK } from "jose";
+import { firstCredential } from "../domain/authorization.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import { randomUrlSafe } from "../domain/random-source.js";
 import type { Environment } from "../state/environment.js";
@@ -162,9 +163,11 @@ export class TokenService {
   /**
    * Checks a bearer token and returns the environment it was issued to: the
    * same environment object, not merely one with its id or client id.
-   * Lifetime is judged on that environment's clock.
+   * Lifetime is judged on that environment's clock. Of several
+   * `authorization` entries joined into one value, the first decides.
    */
-  async authenticate(authorization: string | undefined, findEnvironment: (environmentId: string) => Environment | undefined): Promise<Environment> {
+  async authenticate(entries: string | undefined, findEnvironment: (environmentId: string) => Environment | undefined): Promise<Environment> {
+    const authorization = firstCredential(entries);
     if (!authorization) {
       throw unauthenticated("missing bearer token: call POST /oauth/token with your client credentials and send Authorization: Bearer <access_token>");
     }
