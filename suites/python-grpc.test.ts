@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { pythonGrpcClient, pythonGrpcSkipReason, transportFor, type PythonGrpcClient, type Step, type StepResult, type Transport } from "./support/python-grpc.js";
+import { generateTls } from "../mock-server/src/tls/generate.js";
 import { fetchToken } from "./support/rest.js";
 
 /**
  * PasswordlessService through Python's grpcio (C core), the stack of
  * Scalekit's Python SDK: a gRPC implementation that shares no code with the
- * mock's connect-es. Without python3-grpcio, python3-protobuf or protoc these
+ * mock's connect-es, over TLS trusting the mock's generated CA with
+ * `ssl_channel_credentials`, as the SDK always connects. Without python3-grpcio, python3-protobuf or protoc these
  * tests skip with the reason printed; with CI=true they fail.
  */
 
@@ -14,15 +16,15 @@ const skip = pythonGrpcSkipReason();
 
 let mock: MockScalekit;
 let python: PythonGrpcClient;
-/** The one place that says how Python reaches the mock (h2c here; a TLS mock needs only its https URL and CA PEM). */
+/** The one place that says how Python reaches the mock: TLS (h2 by ALPN) on the mock's port, trusting its CA. */
 let transport: Transport;
 let bearer: string;
 
 beforeAll(async () => {
   if (skip !== undefined) return;
-  mock = await createMockScalekit({ seed: "python-grpc" });
+  mock = await createMockScalekit({ seed: "python-grpc", tls: true });
   python = pythonGrpcClient();
-  transport = transportFor(mock.url);
+  transport = transportFor(mock.tls!.url, mock.tls!.ca);
 });
 afterAll(async () => {
   python?.close();
@@ -129,6 +131,26 @@ describe.skipIf(skip !== undefined)("Python's grpcio against the mock", () => {
     failure(results[1]!, "NOT_FOUND", "AUTH_REQUEST_NOT_FOUND");
     failure(results[2]!, "UNAUTHENTICATED", "UNAUTHENTICATED");
     failure(results[3]!, "UNAUTHENTICATED", "UNAUTHENTICATED");
+  });
+
+  it("fetches its token over https, verified against the CA as the SDK's requests call does, and sends with it", async () => {
+    const [token] = await python.run(transport, [{ token: { url: `${mock.tls!.url}/oauth/token`, client_id: mock.clientId, client_secret: mock.clientSecret } }]);
+    if (!token!.ok) throw new Error(`token over https failed: ${token!.code} ${token!.details}`);
+    expect(token!.response).toMatchObject({ token_type: "Bearer", access_token: expect.any(String) });
+    expect(await ok(send("tls-token@example.com", [`Bearer ${String(token!.response.access_token)}`]))).toMatchObject({ passwordless_type: "OTP" });
+  });
+
+  it("reaches the mock by the name localhost, which its certificate carries", async () => {
+    const byName = transportFor(mock.tls!.url.replace("127.0.0.1", "localhost"), mock.tls!.ca);
+    const [result] = await python.run(byName, [send("by-name@example.com")]);
+    expect(result!.ok).toBe(true);
+  });
+
+  it("fails with UNAVAILABLE when it trusts another CA: the handshake is what refuses, no call reaches the mock", async () => {
+    const other = await generateTls({ seed: "another-seed", names: ["localhost", "127.0.0.1"], now: new Date() });
+    const [result] = await python.run({ ...transport, caPem: other.caPem! }, [send("untrusted@example.com")]);
+    expect(result).toMatchObject({ ok: false, code: "UNAVAILABLE" });
+    expect(mock.inbox.list({ to: "untrusted@example.com" })).toEqual([]);
   });
 
   describe("with two authorization entries, as the Python SDK sends them", () => {

@@ -65,6 +65,11 @@ export function transportFor(url: string, caPem?: string): Transport {
 
 export type Method = "SendPasswordlessEmail" | "VerifyPasswordlessEmail" | "ResendPasswordlessEmail";
 
+/** A form POST to the token endpoint over HTTPS, verified against the transport's CA (as the SDK's `requests` call). */
+export interface TokenStep {
+  token: { url: string; client_id: string; client_secret: string };
+}
+
 export interface Step {
   method: Method;
   /** The request message in proto JSON (field names as in the .proto). */
@@ -96,7 +101,7 @@ export type StepResult =
 
 /** A Python gRPC client: protos compiled once into a temporary folder, one Python process per `run`. */
 export interface PythonGrpcClient {
-  run(transport: Transport, steps: Step[]): Promise<StepResult[]>;
+  run(transport: Transport, steps: (Step | TokenStep)[]): Promise<StepResult[]>;
   close(): void;
 }
 

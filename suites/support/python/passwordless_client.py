@@ -19,9 +19,13 @@ and google/rpc/status.proto. The plan:
           "request": {"email": "a@example.com"},      # proto JSON of the request message
           "metadata": [["authorization", "Bearer ..."], ["authorization", "Bearer ..."]],
           "gzip": true                         # optional: compress the request message
-        }
+        },
+        {"token": {"url": "https://localhost:4000/oauth/token", "client_id": "...", "client_secret": "..."}}
       ]
     }
+
+A "token" step fetches an access token with a form POST over HTTPS, verifying
+the certificate against the plan's CA, as the SDK does with `requests`.
 
 Prints one JSON object: {"results": [...]}, one result per step, either
 {"ok": true, "response": {...}} or {"ok": false, "code": "INVALID_ARGUMENT",
@@ -32,7 +36,11 @@ scalekit.v1.errdetails.ErrorInfo in it unpacked (null when the trailer is absent
 
 import base64
 import json
+import ssl
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import grpc
 from google.protobuf import json_format
@@ -77,6 +85,17 @@ def metadata_value(key, value):
     return base64.b64encode(value).decode("ascii") if key.endswith("-bin") else value
 
 
+def fetch_token(plan, token):
+    context = ssl.create_default_context(cafile=plan.get("ca"))
+    form = {"grant_type": "client_credentials", "client_id": token["client_id"], "client_secret": token["client_secret"]}
+    request = urllib.request.Request(token["url"], data=urllib.parse.urlencode(form).encode("ascii"), method="POST")
+    try:
+        with urllib.request.urlopen(request, context=context, timeout=DEADLINE_SECONDS) as answer:
+            return {"ok": True, "response": json.load(answer)}
+    except urllib.error.HTTPError as error:
+        return {"ok": False, "code": f"HTTP {error.code}", "details": error.read().decode("utf-8", "replace")}
+
+
 def call(channel, modules, step):
     passwordless_pb2, errdetails_pb2, status_pb2 = modules
     method = passwordless_pb2.DESCRIPTOR.services_by_name["PasswordlessService"].methods_by_name[step["method"]]
@@ -117,7 +136,7 @@ def main():
     plan = json.load(sys.stdin)
     modules = (passwordless_pb2, errdetails_pb2, status_pb2)
     with open_channel(plan) as channel:
-        results = [call(channel, modules, step) for step in plan["steps"]]
+        results = [fetch_token(plan, step["token"]) if "token" in step else call(channel, modules, step) for step in plan["steps"]]
     json.dump({"results": results}, sys.stdout)
 
 
