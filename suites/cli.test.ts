@@ -3,7 +3,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { issueTestCertificate } from "../mock-server/src/tls/certificates.test-helpers.js";
 import { CLI, ROOT, runCli, startCli, type RunningCli } from "./support/cli.js";
+import { https2 } from "./support/tls-clients.js";
 
 const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
 const running: RunningCli[] = [];
@@ -27,7 +29,7 @@ describe("scalekit-mock CLI", () => {
   it("prints help and version", async () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
-    for (const flag of ["--port", "--host", "--seed", "--client-id", "--client-secret", "--passwordless-type", "--config", "SCALEKIT_MOCK_PORT",
+    for (const flag of ["--port", "--host", "--seed", "--client-id", "--client-secret", "--passwordless-type", "--config", "SCALEKIT_MOCK_PORT", "--tls", "--tls-cert", "--tls-key", "--tls-ca-out", "--tls-port", "SCALEKIT_MOCK_TLS",
       "--first-byte-timeout", "--headers-timeout", "--request-timeout", "--idle-timeout", "--max-connections", "SCALEKIT_MOCK_IDLE_TIMEOUT",
       "SCALEKIT_MOCK_REQUEST_TIMEOUT"]) {
       expect(help.stdout).toContain(flag);
@@ -127,5 +129,37 @@ describe("scalekit-mock CLI", () => {
     blocker.close();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`port ${port} is already in use`);
+  });
+
+  it("with --tls serves https:// on the same port, names the CA file in the banner, and writes the CA there", async () => {
+    const caFile = join(mkdtempSync(join(tmpdir(), "scalekit-mock-")), "ca.pem");
+    const cli = await start(["--port", "0", "--tls", "--tls-ca-out", caFile, "--tls-port", "0"]);
+    const https = /^ {2}https +(https:\/\/\S+) \(same port as http:\/\/\)$/m.exec(cli.output())?.[1];
+    expect(https).toBe(cli.url.replace(/^http:/, "https:"));
+    expect(cli.output()).toMatch(/^ {2}tls-only port +https:\/\/127\.0\.0\.1:\d+$/m);
+    expect(cli.output()).toContain(`ca certificate    ${caFile} (also at /_mock/v1/tls/ca.pem); valid for localhost, 127.0.0.1, ::1`);
+    const ca = readFileSync(caFile, "utf8");
+    expect(await fetch(`${cli.url}/_mock/v1/tls/ca.pem`).then((r) => r.text())).toBe(ca);
+    expect((await https2(`${https}/_mock/v1/health`, { ca })).status).toBe(200);
+    console.log(`CLI start-to-ready with --tls: ${cli.readyMs.toFixed(0)} ms`);
+  });
+
+  it("with --tls writes the CA to a temp file named in the banner when --tls-ca-out is not given", async () => {
+    const cli = await start(["--port", "0"], { SCALEKIT_MOCK_TLS: "true" });
+    const file = /^ {2}ca certificate +(\S+) /m.exec(cli.output())?.[1];
+    expect(file?.startsWith(tmpdir())).toBe(true);
+    expect(readFileSync(file!, "utf8")).toContain("-----BEGIN CERTIFICATE-----");
+  });
+
+  it("exits 1 saying what is wrong when the certificate given has expired, and 2 when its key is missing", async () => {
+    const now = Date.now();
+    const expired = await issueTestCertificate({ commonName: "localhost", names: ["localhost"], notBefore: new Date(now - 3 * 86_400_000), notAfter: new Date(now - 86_400_000) });
+    const result = await runCli(["--port", "0", "--tls-cert", tempFile("old.crt", expired.certPem), "--tls-key", tempFile("old.key", expired.keyPem)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^scalekit-mock: .*expired/i);
+    expect(result.stderr).not.toContain("PRIVATE KEY");
+    const half = await runCli(["--port", "0", "--tls-cert", tempFile("half.crt", expired.certPem)]);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain("--tls-cert and --tls-key go together");
   });
 });

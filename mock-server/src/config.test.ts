@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCli } from "./cli-args.js";
-import { ConfigError, SERVER_LIMIT_DEFAULTS, serverOptionsSchema } from "./config.js";
+import { ConfigError, SERVER_LIMIT_DEFAULTS, serverOptionsSchema, tlsMode } from "./config.js";
 
 const serve = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
   const request = parseCli(argv, env);
@@ -55,5 +55,36 @@ describe("connection limits", () => {
   ])("refuse %j with the option's name", (argv, name) => {
     expect(() => serve(argv)).toThrow(ConfigError);
     expect(() => serve(argv)).toThrow(name);
+  });
+});
+
+describe("TLS options", () => {
+  it("are off unless asked for; --tls, SCALEKIT_MOCK_TLS, --tls-port or --tls-ca-out ask for a generated certificate", () => {
+    expect(tlsMode(serve([]))).toBe("off");
+    expect(tlsMode(serve(["--tls"]))).toBe("generated");
+    expect(tlsMode(serve([], { SCALEKIT_MOCK_TLS: "true" }))).toBe("generated");
+    expect(tlsMode(serve([], { SCALEKIT_MOCK_TLS: "0" }))).toBe("off");
+    expect(serve([], { SCALEKIT_MOCK_TLS_PORT: "443" })).toMatchObject({ tlsPort: 443 });
+    expect(tlsMode(serve(["--tls-port", "8443"]))).toBe("generated");
+    expect(tlsMode(serve(["--tls-ca-out", "/tmp/ca.pem"]))).toBe("generated");
+    expect(tlsMode(serve(["--tls-cert", "a.crt", "--tls-key", "a.key"]))).toBe("file");
+    expect(serve(["--tls-cert", "a.crt"], { SCALEKIT_MOCK_TLS_KEY: "b.key" })).toMatchObject({ tlsCert: "a.crt", tlsKey: "b.key" });
+  });
+
+  it.each([
+    [["--tls-cert", "a.crt"], "--tls-cert and --tls-key go together"],
+    [["--tls-key", "a.key"], "--tls-cert and --tls-key go together"],
+    [["--tls-cert", "a.crt", "--tls-key", "a.key", "--tls-ca-out", "ca.pem"], "nothing is generated"],
+    [["--port", "9443", "--tls-port", "9443"], "is the main port"],
+    [["--tls-port", "https"], "--tls-port must be a number"],
+    [["--tls-port", "70000"], "tlsPort"],
+  ])("refuse %j, saying why", (argv, message) => {
+    expect(() => serve(argv)).toThrow(ConfigError);
+    expect(() => serve(argv)).toThrow(message);
+  });
+
+  it("refuse an env switch that is neither true nor false, and tls: false beside options that ask for TLS", () => {
+    expect(() => serve([], { SCALEKIT_MOCK_TLS: "maybe" })).toThrow('SCALEKIT_MOCK_TLS must be true or false, got "maybe"');
+    expect(() => serverOptionsSchema.parse({ tls: false, tlsPort: 8443 })).toThrow("tls is false, yet other tls options ask for TLS");
   });
 });
