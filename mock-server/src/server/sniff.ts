@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
 
-// Deviation D27: cleartext HTTP/2 with prior knowledge on the HTTP/1.1 port, no TLS
+// Deviation D27: plain HTTP/1.1, cleartext HTTP/2 and (with --tls) TLS on one port
 /** Every HTTP/2 connection with prior knowledge (h2c) starts with these bytes. */
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
