@@ -3,8 +3,7 @@
 // Usage: npm run build && node bench/faults.mjs
 import { cpus } from "node:os";
 import { createMockScalekit } from "../dist/index.js";
-
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+import { percentile } from "./measure.mjs";
 
 const mock = await createMockScalekit({ seed: "bench-faults" });
 const form = new URLSearchParams({ grant_type: "client_credentials", client_id: mock.clientId, client_secret: mock.clientSecret });

@@ -1,31 +1,9 @@
 // Start-up and round-trip figures of the mock, measured in one run.
 // Usage: npm run build && node bench/foundation.mjs
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { cpus } from "node:os";
 import { ScalekitClient } from "@scalekit-sdk/node";
 import { createMockScalekit } from "../dist/index.js";
-
-const cli = fileURLToPath(new URL("../dist/cli/cli.js", import.meta.url));
-
-function startToReady() {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [cli, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      if (out.includes("seed")) {
-        const ms = performance.now() - started;
-        child.kill("SIGTERM");
-        child.once("exit", () => resolve(ms));
-      }
-    });
-    child.once("error", reject);
-  });
-}
-
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+import { percentile, startToReady } from "./measure.mjs";
 
 async function roundTrips(n) {
   const mock = await createMockScalekit();

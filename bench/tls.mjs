@@ -10,26 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-
-const cli = fileURLToPath(new URL("../dist/cli/cli.js", import.meta.url));
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
-
-function startToReady(args) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [cli, "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      if (out.includes("  seed")) {
-        const ms = performance.now() - started;
-        child.kill("SIGTERM");
-        child.once("exit", () => resolve(ms));
-      }
-    });
-    child.once("error", reject);
-  });
-}
+import { percentile, startToReady } from "./measure.mjs";
 
 /** The child: the SDK over each URL, timed. */
 async function sdkChild() {
