@@ -113,7 +113,7 @@ describe.skipIf(skip !== undefined)("scalekit-mock image", () => {
 
     beforeAll(async () => {
       const started = performance.now();
-      mock = await new ScalekitMockContainer(IMAGE).withSeed("container-tls").withTls().start();
+      mock = await new ScalekitMockContainer(IMAGE).withSeed("container-tls").withTls().withEnvironment({ SCALEKIT_MOCK_TLS_CA_OUT: "/app/tls/ca.pem" }).start();
       ca = await mock.getCaCertificate();
       console.log(`TLS container start-to-healthy, CA read: ${(performance.now() - started).toFixed(0)} ms`);
     }, 120_000);
@@ -136,6 +136,10 @@ describe.skipIf(skip !== undefined)("scalekit-mock image", () => {
       });
       expect(sent.status).toBe(200);
       expect((await mock.getClient().inbox.waitForOtp("rest-tls@example.com")).auth_request_id).toBe((JSON.parse(sent.body) as { auth_request_id: string }).auth_request_id);
+    });
+
+    it("writes the CA where a volume can share it with other containers", async () => {
+      expect((await mock.exec(["cat", "/app/tls/ca.pem"])).stdout).toBe(ca);
     });
 
     it("is refused by a client that trusts another CA only", async () => {
