@@ -1,7 +1,8 @@
 # scalekit-mock as a container: REST, gRPC, OAuth, control API and web inbox on port 8787.
 #   docker build -t scalekit-mock .
 #   docker run --rm -p 127.0.0.1:8787:8787 scalekit-mock
-# Configure with the same SCALEKIT_MOCK_* variables as the CLI (see the README).
+# Configure with the same SCALEKIT_MOCK_* variables as the CLI (see the README); TLS and port 443
+# for every Scalekit SDK: docs/sdks.md.
 
 ARG NODE_VERSION=20
 
@@ -24,7 +25,13 @@ WORKDIR /app
 COPY --from=build /app/dist/cli ./dist/cli
 COPY package.json README.md ./
 COPY fixtures ./fixtures
+# Where SCALEKIT_MOCK_TLS_CA_OUT can write the generated CA for other containers: a named volume
+# mounted here starts out owned by the node user, as this directory is.
+RUN mkdir /app/tls && chown node:node /app/tls
 USER node
+# Only 8787. A TLS-only port (SCALEKIT_MOCK_TLS_PORT, 443 for grpc-java) is published by whoever turns it on:
+# podman reports every EXPOSEd port, and Testcontainers waits until each is published, so exposing 443
+# here would stall every container started without it.
 EXPOSE 8787
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.SCALEKIT_MOCK_PORT||8787}/_mock/v1/health`).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

@@ -9,18 +9,22 @@
  *   const scalekit = new ScalekitClient(mock.getEnvironmentUrl(), mock.getClientId(), mock.getClientSecret());
  *   const { code } = await mock.getClient().inbox.waitForOtp("ana@example.com");
  *   await mock.stop();
+ *
+ * With `withTls()` the same port serves https:// (and gRPC over h2) too, with
+ * a CA generated from the seed (`getCaCertificate()`); `withTlsPort(443)` adds
+ * the port grpc-java dials: see docs/sdks.md.
  */
 import { isIP } from "node:net";
 import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from "testcontainers";
 import { ScalekitMockClient } from "../client/index.js";
 import { DEFAULT_CLIENT_ID, DEFAULT_SEED, defaultClientSecret } from "../default-client.js";
 import type { PasswordlessType, SettingsInput } from "../domain/settings.js";
+import { checkTlsPort, containerTlsSetup, fetchCaCertificate, NO_TLS_PORT_MESSAGE, SCALEKIT_MOCK_PORT, TLS_OFF_MESSAGE } from "./testcontainers-tls.js";
+
+export { SCALEKIT_MOCK_PORT };
 
 /** The image the module starts when none is named (build it with `docker build -t scalekit-mock .`). */
 export const SCALEKIT_MOCK_IMAGE = "scalekit-mock:latest";
-/** The port the image listens on: REST, gRPC, OAuth, control API and web inbox. */
-export const SCALEKIT_MOCK_PORT = 8787;
-
 const CONFIG_PATH = "/tmp/scalekit-mock.json";
 
 /**
@@ -28,7 +32,9 @@ const CONFIG_PATH = "/tmp/scalekit-mock.json";
  * those given already, the host the container runtime is reached by ("localhost",
  * or "docker" with Docker-in-Docker: what `getClient()` calls), and the
  * container's network aliases (what other containers call). IP addresses
- * always pass, so they are left out.
+ * always pass, so they are left out. With TLS on, the generated certificate
+ * is valid for these names too (the mock derives its names from the allowed
+ * hosts), so another container can call `https://<alias>`.
  */
 export function allowedHostsFor(given: string | undefined, runtimeHost: string, networkAliases: readonly string[]): string {
   const names = [...(given ?? "").split(","), runtimeHost, ...networkAliases].map((name) => name.trim()).filter((name) => name !== "" && isIP(name) === 0);
@@ -41,6 +47,8 @@ export class ScalekitMockContainer extends GenericContainer {
   #clientSecret: string | undefined;
   #adminToken: string | undefined;
   #settings: SettingsInput | undefined;
+  #tls = false;
+  #tlsPort: number | undefined;
 
   constructor(image: string = SCALEKIT_MOCK_IMAGE) {
     super(image);
@@ -80,8 +88,36 @@ export class ScalekitMockContainer extends GenericContainer {
     return this;
   }
 
+  /**
+   * Serve TLS on 8787 beside plain HTTP (`SCALEKIT_MOCK_TLS=true`): https://,
+   * and gRPC over h2 chosen by ALPN, with a server certificate for localhost,
+   * the loopback addresses, the runtime's host, the container's name and its
+   * network aliases, signed by a CA derived from the seed (`getCaCertificate()`).
+   */
+  withTls(): this {
+    this.#tls = true;
+    return this;
+  }
+
+  /**
+   * Also listen on `port` inside the container with TLS only
+   * (`SCALEKIT_MOCK_TLS_PORT`; implies `withTls()`), and publish it
+   * (`getTlsPortUrl()`). For grpc-java, which always dials port 443 of the
+   * URL's host: `withTlsPort(443).withNetworkAliases("scalekit-mock.test")`
+   * and `https://scalekit-mock.test` in the other container. Below 1024 the
+   * container gets `net.ipv4.ip_unprivileged_port_start=0`, so the image's
+   * non-root user may bind it (Docker sets that by default, podman does not).
+   */
+  withTlsPort(port = 443): this {
+    this.#tlsPort = checkTlsPort(port);
+    return this;
+  }
+
   override async start(): Promise<StartedScalekitMockContainer> {
     const clientSecret = this.#clientSecret ?? defaultClientSecret(this.#seed);
+    const tls = containerTlsSetup({ tls: this.#tls, tlsPort: this.#tlsPort });
+    this.withEnvironment(tls.environment).withExposedPorts(...tls.exposedPorts);
+    if (Object.keys(tls.sysctls).length > 0) this.hostConfig.Sysctls = { ...this.hostConfig.Sysctls, ...tls.sysctls };
     this.withEnvironment({
       SCALEKIT_MOCK_SEED: this.#seed,
       SCALEKIT_MOCK_CLIENT_ID: this.#clientId,
@@ -97,7 +133,8 @@ export class ScalekitMockContainer extends GenericContainer {
       this.withCopyContentToContainer([{ content: JSON.stringify({ settings: this.#settings }), target: CONFIG_PATH, mode: 0o644 }]);
       this.withEnvironment({ SCALEKIT_MOCK_CONFIG: CONFIG_PATH });
     }
-    return new StartedScalekitMockContainer(await super.start(), this.#clientId, clientSecret, this.#adminToken);
+    const tlsState = this.#tls || this.#tlsPort !== undefined ? { tlsPort: this.#tlsPort } : undefined;
+    return new StartedScalekitMockContainer(await super.start(), this.#clientId, clientSecret, this.#adminToken, tlsState);
   }
 }
 
@@ -105,12 +142,15 @@ export class StartedScalekitMockContainer extends AbstractStartedContainer {
   readonly #clientId: string;
   readonly #clientSecret: string;
   readonly #adminToken: string | undefined;
+  readonly #tls: { tlsPort: number | undefined } | undefined;
 
-  constructor(started: StartedTestContainer, clientId: string, clientSecret: string, adminToken: string | undefined) {
+  /** `tls` is undefined when the container serves no TLS, and names its TLS-only port if it has one. */
+  constructor(started: StartedTestContainer, clientId: string, clientSecret: string, adminToken: string | undefined, tls?: { tlsPort: number | undefined }) {
     super(started);
     this.#clientId = clientId;
     this.#clientSecret = clientSecret;
     this.#adminToken = adminToken;
+    this.#tls = tls;
   }
 
   getPort(): number {
@@ -120,6 +160,43 @@ export class StartedScalekitMockContainer extends AbstractStartedContainer {
   /** `SCALEKIT_ENVIRONMENT_URL` for the SDK (REST and gRPC on the same URL). */
   getEnvironmentUrl(): string {
     return `http://${this.getHost()}:${this.getPort()}`;
+  }
+
+  /**
+   * The same port over TLS (`https://host:port`), for REST, and gRPC over h2.
+   * Clients must trust `getCaCertificate()`.
+   *
+   * @throws Error if the container was started without `withTls()` or `withTlsPort()`.
+   */
+  getHttpsUrl(): string {
+    if (this.#tls === undefined) throw new Error(TLS_OFF_MESSAGE);
+    return `https://${this.getHost()}:${this.getPort()}`;
+  }
+
+  /**
+   * The TLS-only port (`withTlsPort`) as published on the host,
+   * `https://host:mappedPort`. Containers on the same network reach it as
+   * `https://<alias>:<port>`, or `https://<alias>` for 443.
+   *
+   * @throws Error if the container has no TLS-only port.
+   */
+  getTlsPortUrl(): string {
+    if (this.#tls === undefined) throw new Error(TLS_OFF_MESSAGE);
+    if (this.#tls.tlsPort === undefined) throw new Error(NO_TLS_PORT_MESSAGE);
+    return `https://${this.getHost()}:${this.getMappedPort(this.#tls.tlsPort)}`;
+  }
+
+  /**
+   * The CA certificate (PEM) to trust: give it to Node as `ca` or in
+   * `NODE_EXTRA_CA_CERTS`, to Python as `GRPC_DEFAULT_SSL_ROOTS_FILE_PATH` and
+   * `REQUESTS_CA_BUNDLE`, to Go as `SSL_CERT_FILE`, to Java in its trust store.
+   * Read from `/_mock/v1/tls/ca.pem` over http://.
+   *
+   * @throws Error (the promise rejects) if TLS is off, or the mock has no CA of its own.
+   */
+  async getCaCertificate(): Promise<string> {
+    if (this.#tls === undefined) throw new Error(TLS_OFF_MESSAGE);
+    return fetchCaCertificate(this.getEnvironmentUrl());
   }
 
   getClientId(): string {
