@@ -136,3 +136,15 @@ export function limitRequestTime(request: Http2ServerRequest, response: Http2Res
   }, timeoutMs);
   stream.once("close", () => clearTimeout(timer));
 }
+
+/**
+ * Destroys `session` unless the client's SETTINGS (the end of its connection
+ * preface) arrive within `timeoutMs`. A cleartext connection was only handed
+ * over once its preface was read; one that chose h2 by ALPN during a TLS
+ * handshake was not, and would otherwise wait for the idle timeout.
+ */
+export function requirePreface(session: Http2Session, timeoutMs: number): void {
+  const timer = setTimeout(() => session.destroy(), timeoutMs);
+  session.once("remoteSettings", () => clearTimeout(timer));
+  session.once("close", () => clearTimeout(timer));
+}

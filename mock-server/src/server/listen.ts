@@ -2,7 +2,7 @@ import { createServer as createHttp1Server, type IncomingMessage, type ServerRes
 import { constants as h2, createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { closeWhenIdle, Http2Response, limitRequestTime, MAX_CONCURRENT_STREAMS } from "./h2.js";
+import { closeWhenIdle, Http2Response, limitRequestTime, MAX_CONCURRENT_STREAMS, requirePreface } from "./h2.js";
 import { guarded, logOnce, reachableHost, type RequestHandler } from "./guard.js";
 import { relay, sniff } from "./sniff.js";
 import { acceptTls, plainRequestOnTlsPort, serverContext, type ServerCertificate } from "./tls.js";
@@ -96,6 +96,7 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
   http2.on("session", (session: Http2Session) => {
     sessions.add(session);
     session.on("error", () => undefined);
+    requirePreface(session, options.firstByteTimeoutMs);
     closeWhenIdle(session, options.idleTimeoutMs);
     session.on("close", () => {
       sessions.delete(session);

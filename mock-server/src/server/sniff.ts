@@ -45,8 +45,9 @@ export function sniff(socket: Socket, timeoutMs: number, decide: (protocol: Prot
  * from it cannot be given back with unshift. It gets this relay instead: the
  * sniffed bytes first, then everything the socket receives, in both directions.
  */
-export function relay(socket: Socket, head: Buffer): Duplex {
+export function relay(socket: Socket, head: Buffer, options: { allowHalfOpen?: boolean } = {}): Duplex {
   const duplex = new Duplex({
+    allowHalfOpen: options.allowHalfOpen ?? true,
     read() {
       socket.resume();
     },

@@ -11,7 +11,8 @@ export interface ServerCertificate {
 /**
  * Offered in ALPN, in order of preference. gRPC clients (grpc-python,
  * grpc-java, connect-go over https) insist on h2; browsers and REST clients
- * may take either; a client that offers neither gets HTTP/1.1.
+ * may take either. A client that offers no ALPN at all gets HTTP/1.1; one that
+ * offers only other protocols gets TLS's no_application_protocol alert.
  */
 const ALPN_PROTOCOLS = ["h2", "http/1.1"];
 
@@ -30,7 +31,8 @@ export function serverContext(certificate: ServerCertificate): SecureContext {
  */
 export function acceptTls(socket: Socket, head: Buffer, context: SecureContext, timeoutMs: number, secured: (tlsSocket: TLSSocket) => void): void {
   // The TLS layer reads its transport as a stream: the bytes already read go in first, then the socket's.
-  const tlsSocket = new TLSSocket(relay(socket, head), {
+  // Not half-open: a client's close_notify and FIN end the connection, as they do a plain one.
+  const tlsSocket = new TLSSocket(relay(socket, head, { allowHalfOpen: false }), {
     isServer: true,
     secureContext: context,
     ALPNProtocols: ALPN_PROTOCOLS,
@@ -39,6 +41,10 @@ export function acceptTls(socket: Socket, head: Buffer, context: SecureContext, 
   });
   const timer = setTimeout(() => socket.destroy(), timeoutMs);
   tlsSocket.on("error", () => socket.destroy());
+  // A server-side TLS socket made by hand reports TLS failures (a bad record, a renegotiation past
+  // tls.CLIENT_RENEG_LIMIT) only with this event, for its whole life: tls.Server listens to it the
+  // same way. Without it a broken connection would stay open until a timeout.
+  tlsSocket.on("_tlsError", () => socket.destroy());
   tlsSocket.once("close", () => {
     clearTimeout(timer);
     socket.destroy();
