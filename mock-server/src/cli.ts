@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { helpText, parseCli } from "./cli-args.js";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, tlsMode } from "./config.js";
@@ -30,8 +31,10 @@ async function main(): Promise<void> {
   }
 
   const { settings, ...options } = request.options;
-  // A generated CA always lands in a file, so that it can be handed to a client as it is.
-  if (tlsMode(options) === "generated") options.tlsCaOut ??= join(tmpdir(), `scalekit-mock-${options.port === 0 ? process.pid : options.port}-ca.pem`);
+  // A generated CA always lands in a file, so that it can be handed to a client as it is; one the
+  // CLI chose is its own to remove at shutdown.
+  const defaultCaFile = tlsMode(options) === "generated" && options.tlsCaOut === undefined;
+  if (defaultCaFile) options.tlsCaOut = join(tmpdir(), `scalekit-mock-${options.port === 0 ? process.pid : options.port}-ca.pem`);
   let mock;
   try {
     mock = await createMockScalekit({ ...options, settings });
@@ -70,7 +73,10 @@ async function main(): Promise<void> {
     if (stopping) process.exit(130);
     stopping = true;
     process.stdout.write(`scalekit-mock: ${signal}, shutting down\n`);
-    void mock.close().then(() => process.exit(0));
+    void mock.close().then(() => {
+      if (defaultCaFile) rmSync(options.tlsCaOut!, { force: true });
+      process.exit(0);
+    });
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { getRequestListener } from "@hono/node-server";
 import { controlExposure, serverOptionsSchema, tlsMode, type ServerOptions, type ServerOptionsInput } from "./config.js";
@@ -189,9 +189,14 @@ function listenFailure(error: unknown, port: number): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Writes a whole file or nothing: a client reading the CA never sees half of it. */
+/** Writes a whole file or nothing: a client reading the CA never sees half of it, and a failure leaves no temporary file. */
 function writeAtomically(path: string, text: string): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { createMockScalekit } from "../../mock-server/src/index.js";
 
@@ -13,7 +14,10 @@ export default async function tlsGlobalSetup(project: TestProject): Promise<() =
   if (caFile === undefined) throw new Error("vitest.config.ts sets SCALEKIT_MOCK_TEST_CA; run the tests through it");
   const mock = await createMockScalekit({ seed: "catalog-https", tls: true, tlsCaOut: caFile });
   project.provide("tlsMock", { url: mock.url, httpsUrl: mock.tls!.url, caFile });
-  return () => mock.close();
+  return async () => {
+    await mock.close();
+    rmSync(caFile, { force: true });
+  };
 }
 
 declare module "vitest" {
