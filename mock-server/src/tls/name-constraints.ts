@@ -21,10 +21,13 @@ export function constraintSubtrees(names: readonly string[]): ConstraintSubtrees
 const subtrees = (bases: GeneralName[]) => new GeneralSubtrees(bases.map((base) => new GeneralSubtree({ base })));
 
 /**
- * The DER of a NameConstraints value that permits exactly `names`. The CA key
- * can be derived from the seed, which is public, so anyone could sign a
- * certificate with it: these constraints keep such a certificate from being
- * valid for any other name in a client that trusts the CA.
+ * The DER of a NameConstraints value that permits `names` and, for DNS names,
+ * the names below them (a dNSName subtree always covers subdomains; the
+ * leading-dot form some verifiers read as "subdomains only" is not used,
+ * because Java refuses to parse it). The CA key can be derived from the
+ * seed, which is public, so anyone could sign a certificate with it: these
+ * constraints keep such a certificate from being valid for any name outside
+ * those subtrees in a client that trusts the CA.
  *
  * A permitted subtree only limits its own name form, so a form without names
  * is excluded entirely (every IPv4 and IPv6 address, or every DNS name: the

@@ -25,13 +25,16 @@ export function certificateName(raw: string): string | undefined {
 export const isIpName = (name: string): boolean => isIP(name) !== 0;
 
 /**
- * The names a generated server certificate is valid for: the loopback names,
- * the bound host (unless it is an any-address, which no client dials), every
+ * The names a generated server certificate is valid for: the loopback names
+ * (not `*.localhost`: Node and browsers refuse a wildcard right below a
+ * top-level name), the bound host (unless it is an any-address, which no client dials), every
  * allowed host and the machine's host name: the same names the host guard
  * lets through, so a page the guard accepts also gets a valid certificate.
  *
  * An allowed host `.example.com` becomes `example.com` and `*.example.com`,
- * because the guard accepts the domain itself as well as its subdomains; `*`
+ * because the guard accepts the domain itself as well as its subdomains (a
+ * wildcard covers one level, so `a.b.example.com` is let through by the guard
+ * but not covered by the certificate); `*`
  * is left out (a certificate cannot cover every name). Names that cannot
  * appear in a certificate are left out too. The result is deduplicated and
  * keeps this order, so the first name is always `localhost`.
