@@ -1,4 +1,4 @@
-// TLS figures of the mock, measured in one run: CLI start-to-ready with and without --tls,
+// TLS figures of the mock, measured in one run: CLI start-to-ready with and without --tls, the TLS handshake,
 // the official SDK's first call over https:// (token over TLS, handshake, h2 by ALPN, send),
 // and its send+inbox+verify round trip over https:// against http:// on the same port.
 // Usage: npm run build && node bench/tls.mjs
@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect as tlsConnect } from "node:tls";
 import { fileURLToPath } from "node:url";
 import { percentile, startToReady } from "./measure.mjs";
 
@@ -42,6 +43,24 @@ async function sdkChild() {
   process.stdout.write(JSON.stringify({ first: { http: first.http.ms, https: first.https.ms }, times }));
 }
 
+/** Milliseconds from connecting to a finished handshake (ALPN h2), one new connection at a time. */
+async function handshakeTimes(mock, n) {
+  const port = Number(new URL(mock.tls.url).port);
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await new Promise((resolve, reject) => {
+      const socket = tlsConnect({ host: "127.0.0.1", port, servername: "localhost", ca: mock.tls.ca, ALPNProtocols: ["h2"] }, () => {
+        times.push(performance.now() - started);
+        socket.destroy();
+        resolve();
+      });
+      socket.on("error", reject);
+    });
+  }
+  return times;
+}
+
 async function main() {
   const plain = [];
   const tls = [];
@@ -52,6 +71,7 @@ async function main() {
   const { createMockScalekit } = await import("../dist/index.js");
   const caFile = join(mkdtempSync(join(tmpdir(), "bench-tls-")), "ca.pem");
   const mock = await createMockScalekit({ seed: "bench-tls", tls: true, tlsCaOut: caFile });
+  const handshakes = await handshakeTimes(mock, 200);
   const rounds = 1000;
   const output = await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--sdk-child", mock.url, mock.tls.url, mock.clientId, mock.clientSecret, String(rounds)], {
@@ -67,6 +87,7 @@ async function main() {
   const line = (name, times) => `${name.padEnd(34)} p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms`;
   console.log(`machine: ${cpus().length} cores, node ${process.version}`);
   console.log(`CLI start-to-ready (7 runs each): median ${percentile(plain, 50).toFixed(0)} ms plain, ${percentile(tls, 50).toFixed(0)} ms with --tls`);
+  console.log(`TLS handshake alone (${handshakes.length}, to secureConnect): p50 ${percentile(handshakes, 50).toFixed(2)} ms, p95 ${percentile(handshakes, 95).toFixed(2)} ms`);
   console.log(`SDK first call (new client, SDK loaded: token, connect, send): ${output.first.http.toFixed(1)} ms over http://, ${output.first.https.toFixed(1)} ms over https://`);
   console.log(line(`SDK send+inbox+verify, http:// (${rounds})`, output.times.http));
   console.log(line(`SDK send+inbox+verify, https:// (${rounds})`, output.times.https));
