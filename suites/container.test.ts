@@ -12,7 +12,8 @@ import { catalogOn, mockNa } from "./catalog/vitest.js";
 import { buildImage, containerSkipReason } from "./support/containers.js";
 import { grpcRequest, grpcResponse, grpcStatusOf, SERVICE_PATH } from "./support/grpc-wire.js";
 import { fetchToken } from "./support/rest.js";
-import { httpsCall, startTlsClient, type TlsClientContainer } from "./support/tls-client-container.js";
+import { startTlsClient, type TlsClientContainer } from "./support/tls-client-container.js";
+import { https1 } from "./support/tls-clients.js";
 
 /**
  * The Docker image and the Testcontainers module, through a real engine
@@ -125,10 +126,10 @@ describe.skipIf(skip !== undefined)("scalekit-mock image", () => {
       expect(mock.getHttpsUrl()).toBe(mock.getEnvironmentUrl().replace(/^http:/, "https:"));
       expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
       const form = new URLSearchParams({ grant_type: "client_credentials", client_id: mock.getClientId(), client_secret: mock.getClientSecret() });
-      const token = await httpsCall(`${mock.getHttpsUrl()}/oauth/token`, { ca, method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() });
+      const token = await https1(`${mock.getHttpsUrl()}/oauth/token`, { ca, method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() });
       expect(token.status).toBe(200);
       const accessToken = (JSON.parse(token.body) as { access_token: string }).access_token;
-      const sent = await httpsCall(`${mock.getHttpsUrl()}/api/v1/passwordless/email/send`, {
+      const sent = await https1(`${mock.getHttpsUrl()}/api/v1/passwordless/email/send`, {
         ca,
         method: "POST",
         headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
@@ -145,7 +146,7 @@ describe.skipIf(skip !== undefined)("scalekit-mock image", () => {
     it("is refused by a client that trusts another CA only", async () => {
       const otherCa = readFileSync(process.env.NODE_EXTRA_CA_CERTS!, "utf8"); // the run's in-process TLS mock's CA
       expect(otherCa).not.toBe(ca);
-      await expect(httpsCall(`${mock.getHttpsUrl()}/_mock/v1/health`, { ca: otherCa })).rejects.toMatchObject({ code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" });
+      await expect(https1(`${mock.getHttpsUrl()}/_mock/v1/health`, { ca: otherCa })).rejects.toMatchObject({ code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" });
     });
 
     it("answers gRPC over h2 negotiated by ALPN on the same port", async () => {
@@ -218,7 +219,7 @@ describe.skipIf(skip !== undefined)("scalekit-mock image", () => {
       const ca = await mock.getCaCertificate();
       expect(mock.getTlsPortUrl()).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(mock.getTlsPortUrl()).not.toBe(mock.getHttpsUrl());
-      expect((await httpsCall(`${mock.getTlsPortUrl()}/_mock/v1/health`, { ca })).status).toBe(200);
+      expect((await https1(`${mock.getTlsPortUrl()}/_mock/v1/health`, { ca })).status).toBe(200);
     });
   });
 

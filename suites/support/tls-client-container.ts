@@ -1,4 +1,3 @@
-import { request as httpsRequest } from "node:https";
 import { GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from "testcontainers";
 import type { ListAnswer } from "./header-list-http.js";
 
@@ -108,18 +107,4 @@ export async function startTlsClient(image: string, network: StartedNetwork, ca:
       await container.stop({ timeout: 2_000 });
     },
   };
-}
-
-/** A request over https:// trusting `ca` alone (not the worker's NODE_EXTRA_CA_CERTS), HTTP/1.1. */
-export function httpsCall(url: string, o: { ca: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpsRequest(url, { method: o.method ?? "GET", headers: o.headers, ca: o.ca }, (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk) => (text += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
-    });
-    request.on("error", reject);
-    request.end(o.body);
-  });
 }

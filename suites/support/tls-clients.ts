@@ -1,5 +1,6 @@
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { connect as h2Connect, constants } from "node:http2";
+import { createServer, type AddressInfo } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
 
 export interface TlsAnswer {
@@ -63,19 +64,17 @@ export function https2(url: string, call: TlsCall): Promise<TlsAnswer> {
 /** The bytes of a real ClientHello: what a TLS client sends first, captured from Node's own client. */
 export function captureClientHello(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    void import("node:net").then(({ createServer }) => {
-      const server = createServer((socket) => {
-        socket.once("data", (chunk) => {
-          socket.destroy();
-          server.close();
-          resolve(chunk);
-        });
+    const server = createServer((socket) => {
+      socket.once("data", (chunk) => {
+        socket.destroy();
+        server.close();
+        resolve(chunk);
       });
-      server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as { port: number };
-        tlsConnect({ host: "127.0.0.1", port, servername: "localhost", ALPNProtocols: ["h2"] }).on("error", () => undefined);
-      });
-      server.on("error", reject);
     });
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      tlsConnect({ host: "127.0.0.1", port, servername: "localhost", ALPNProtocols: ["h2"] }).on("error", () => undefined);
+    });
+    server.on("error", reject);
   });
 }

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { IncomingMessage } from "node:http";
 import { constants as h2, type Http2ServerRequest } from "node:http2";
-import { GRPC_CODES, httpStatusOf, internalError, type ScalekitError } from "../domain/errors.js";
+import { GRPC_CODES, httpStatusOf, type ScalekitError } from "../domain/errors.js";
 import type { ControlError } from "../services/control-error.js";
 
 // Deviation D12: Scalekit's own ErrorInfo, which the Node SDK reads
@@ -45,5 +45,3 @@ export function gatewayError(c: Context, error: ScalekitError): Response {
 export function controlError(c: Context, error: ControlError): Response {
   return c.json({ error: { code: error.code, message: error.message, details: error.details } }, error.status);
 }
-
-export { internalError };

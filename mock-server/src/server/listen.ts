@@ -1,5 +1,5 @@
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from "node:http";
-import { constants as h2, createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
+import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { closeWhenIdle, Http2Response, limitRequestTime, MAX_CONCURRENT_STREAMS, requirePreface } from "./h2.js";
@@ -91,18 +91,13 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
   http1.on("drop", () => log("drop", `scalekit-mock: more than ${options.maxConnections} connections at once; closing new ones until some close (--max-connections)`));
-  /** The TCP socket under each relay handed to the http2 server. */
-  const rawSockets = new WeakMap<Duplex, Socket>();
   http2.on("session", (session: Http2Session) => {
     sessions.add(session);
     session.on("error", () => undefined);
     requirePreface(session, options.firstByteTimeoutMs);
     closeWhenIdle(session, options.idleTimeoutMs);
-    session.on("close", () => {
-      sessions.delete(session);
-      // A client may keep its end open after GOAWAY; the session is over, so is the connection.
-      rawSockets.get(session.socket as unknown as Duplex)?.destroy();
-    });
+    // A session that ends destroys its socket, and with it the relay and the TCP socket under it.
+    session.on("close", () => sessions.delete(session));
   });
   http2.on("stream", (stream: Duplex) => stream.on("error", () => undefined));
   http2.on("sessionError", () => undefined);
@@ -166,9 +161,7 @@ export function listen(handler: RequestHandler, options: { host: string; port: n
         return void socket.destroy();
       }
       if (protocol === "h2") {
-        const duplex = relay(socket, head);
-        rawSockets.set(duplex, socket);
-        http2.emit("connection", duplex);
+        http2.emit("connection", relay(socket, head));
       } else {
         socket.unshift(head);
         serveHttp1(socket);
