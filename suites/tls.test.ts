@@ -60,6 +60,10 @@ describe.each([
     ["a Scalekit REST call", (base) => [`${base}/api/v1/passwordless/email/send`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: '{"email":"tls@example.com"}' }], 200, /auth_request_id/],
     ["the control API", (base) => [`${base}/_mock/v1/health`, {}], 200, /"status":"ok"/],
     ["the web inbox", (base) => [`${base}/_mock/ui`, {}], 200, /<html/i],
+    ["the CA certificate", (base) => [`${base}/_mock/v1/tls/ca.pem`, {}], 200, /^-----BEGIN CERTIFICATE-----/],
+    ["a control path that does not exist, in the control API's error shape", (base) => [`${base}/_mock/v1/tls/ca.pem/more`, {}], 404, /"code":"NOT_FOUND"/],
+    ["a Scalekit path that does not exist, in the gateway's error shape", (base) => [`${base}/api/v1/passwordless/email/nope`, { method: "POST", headers: { authorization: `Bearer ${token}` } }], 404, /"code":5/],
+    ["a request with a Host that is not a host, refused", (base) => [`${base}/_mock/v1/health`, { headers: { host: "[zz]" } }], 400, /not a valid host/],
   ];
 
   it.each(surfaces)("serves %s", async (_surface, build, status, body) => {
