@@ -85,6 +85,8 @@ export const ERROR_CODES = {
   sameOriginRequired: "SAME_ORIGIN_REQUIRED",
   tooManyAttempts: "TOO_MANY_ATTEMPTS",
   resendLimitExceeded: "RESEND_LIMIT_EXCEEDED",
+  /** Scalekit's documented code for its per-environment rate limit (Reference › Rate limits). */
+  rateLimited: "RATE_LIMITED",
   unauthenticated: "UNAUTHENTICATED",
   tokenExpired: "TOKEN_EXPIRED",
   tokenNotYetValid: "TOKEN_NOT_YET_VALID",

@@ -8,6 +8,9 @@ export type PasswordlessType = (typeof PASSWORDLESS_TYPES)[number];
 /** Digits an OTP code may have (setting `otpLength`): also what snapshot import accepts as a code. */
 export const OTP_LENGTH = { min: 4, max: 10 } as const;
 
+/** Bounds of `rateLimitPerMinute`: the window keeps one time per admitted call, so the top bound caps its memory. */
+export const RATE_LIMIT_PER_MINUTE = { min: 1, max: 10_000 } as const;
+
 /** Seconds, given as a number or a duration string such as "5m". */
 const SECONDS_HINT = 'expected whole seconds or a duration like "5m"';
 const seconds = z
@@ -65,6 +68,9 @@ export const settingsFields = z
     authRequestLimit: z.number().int().min(1).max(1_000_000).default(10_000),
     /** Fault rules an environment holds at once; adding past it is refused (each call tries them in turn). */
     faultLimit: z.number().int().min(1).max(100_000).default(1_000),
+    // Deviation D51: the rate limit is off unless set; a sliding minute on the mock clock
+    /** Scalekit API calls the environment admits per minute (a sliding 60 s on its clock); null turns the limit off. */
+    rateLimitPerMinute: z.number().int().min(RATE_LIMIT_PER_MINUTE.min).max(RATE_LIMIT_PER_MINUTE.max).nullable().default(null),
   })
   .strict();
 

@@ -5,7 +5,7 @@ import type { HttpDeps } from "./deps.js";
 import { readText } from "./body.js";
 
 /** An OAuth 2.0 error response (RFC 6749 §5.2). */
-function oauthError(c: Context, status: 400 | 401, error: string, description: string): Response {
+function oauthError(c: Context, status: 400 | 401 | 429, error: string, description: string): Response {
   c.header("cache-control", "no-store");
   if (status === 401) c.header("www-authenticate", 'Basic realm="scalekit-mock"');
   return c.json({ error, error_description: description }, status);
@@ -68,8 +68,8 @@ export function authRoutes(deps: HttpDeps): Hono {
 
   app.post("/oauth/token", (c) =>
     deps.scalekit.track("rest", "token", c.req.raw.headers.entries(), async (call) => {
-      const refuse = (status: 400 | 401, error: string, description: string) => {
-        call.outcome = error;
+      const refuse = (status: 400 | 401 | 429, error: string, description: string, outcome = error) => {
+        call.outcome = outcome;
         return oauthError(c, status, error, description);
       };
       const type = c.req.header("content-type") ?? "";
@@ -91,6 +91,12 @@ export function authRoutes(deps: HttpDeps): Hono {
       }
       const { clientId, clientSecret } = credentials;
       if (clientId) call.forClient(clientId);
+      const limited = call.rateLimit();
+      if (limited !== undefined) {
+        // Deviation D52: a token request over the rate limit answers OAuth's shape, error rate_limited
+        c.header("retry-after", String(limited.retryAfter));
+        return refuse(429, "rate_limited", limited.message, limited.errorCode);
+      }
       await call.faults();
       if (!clientId || !clientSecret) return refuse(401, "invalid_client", "client_id and client_secret are required");
       const token = await call.issueToken(clientSecret);

@@ -1,6 +1,7 @@
 import { ERROR_CODES, httpStatusOf, ScalekitError, type GrpcCodeName } from "../domain/errors.js";
 import type { CallFacts } from "../domain/commands.js";
 import type { Operation, Transport } from "../domain/operations.js";
+import { retryAfterSeconds } from "../domain/rate-window.js";
 import type { FaultLayer, FaultRule } from "../faults/rules.js";
 import type { Environment } from "../state/environment.js";
 import { redactHeaders } from "../state/journal.js";
@@ -57,6 +58,29 @@ export function identify(call: Call, env: Environment, facts: CallFacts): void {
   if (request !== undefined) call.authRequestId ??= request.id;
 }
 
+/**
+ * Counts the call against the environment's `rateLimitPerMinute` on its
+ * mock clock; over the limit, the refusal to answer before the call does
+ * anything (no send, no attempt, no email, no fault rule). The one place
+ * that decides a rate-limit answer; `/oauth/token` puts the same refusal
+ * into OAuth's wire format.
+ */
+// Deviation D52: authenticated calls and token requests count; refused ones do not
+export function rateLimitRefusal(call: Call, env: Environment): ScalekitError | undefined {
+  const limit = env.settings.rateLimitPerMinute;
+  if (limit === null) return undefined;
+  const decision = env.rateWindow.admit(env.clock.now(), limit);
+  if (decision.admitted) return undefined;
+  const retryAfter = retryAfterSeconds(decision.retryAfterMs);
+  env.publish("rate.limited", { operation: call.operation, transport: call.transport, limit, retry_after: retryAfter });
+  return new ScalekitError(
+    "ResourceExhausted",
+    ERROR_CODES.rateLimited,
+    `rate limit exceeded: environment "${env.id}" allows ${limit} requests per minute; retry after ${retryAfter}s (mock clock) or raise rateLimitPerMinute`,
+    { retryAfter },
+  );
+}
+
 /** The rule of `layer` that acts on the call, recorded on it and announced. */
 function hit(call: Call, env: Environment, layer: FaultLayer): FaultRule | undefined {
   const rule = env.faults.evaluate({ operation: call.operation, transport: call.transport, ...(call.email !== undefined && { email: call.email }) }, layer);
@@ -89,7 +113,7 @@ export async function applyFaults(call: Call, env: Environment): Promise<PlanMai
       throw new ScalekitError(action.grpcCode, action.errorCode, action.message, { httpStatus: action.httpStatus });
     case "rateLimit":
       // Deviation D30: rate limits answer ResourceExhausted RATE_LIMITED with retry-after
-      throw new ScalekitError("ResourceExhausted", "RATE_LIMITED", `rate limit exceeded; retry after ${action.retryAfter}s (fault "${rule.id}")`, {
+      throw new ScalekitError("ResourceExhausted", ERROR_CODES.rateLimited, `rate limit exceeded; retry after ${action.retryAfter}s (fault "${rule.id}")`, {
         retryAfter: action.retryAfter,
       });
     case "drop":

@@ -5,7 +5,7 @@ import { grpcCodeOfHttp, ScalekitError } from "../domain/errors.js";
 import type { Operation, Transport } from "../domain/operations.js";
 import type { Environment } from "../state/environment.js";
 import type { EnvironmentStore } from "../state/environments.js";
-import { applyFaults, DropConnection, endOf, finishCall, identify, startCall, type Call, type PlanMail } from "./call-stages.js";
+import { applyFaults, DropConnection, endOf, finishCall, identify, rateLimitRefusal, startCall, type Call, type PlanMail } from "./call-stages.js";
 import type { PasswordlessService, SendResult } from "./passwordless.js";
 import { secretsEqual, type TokenResponse, type TokenService } from "./tokens.js";
 
@@ -37,6 +37,8 @@ export type ScalekitCallOutcome<T> = { kind: "ok"; value: T } | { kind: "error";
 export interface TrackedCall {
   /** Names the call's environment by OAuth client id; false when no environment has that client id. */
   forClient(clientId: string): boolean;
+  /** Counts the request against its environment's rate limit: the refusal when over it (answer it in the route's format), undefined otherwise. */
+  rateLimit(): ScalekitError | undefined;
   /** Applies the environment's fault rules (they throw a ScalekitError or drop the connection). */
   faults(): Promise<void>;
   /** A token for the named client when `clientSecret` is its secret; undefined otherwise. */
@@ -49,7 +51,7 @@ export interface TrackedCall {
 
 /**
  * The one path of every Scalekit API call, whatever its transport:
- * decode → authenticate → environment → faults → service → journal (and the
+ * decode → authenticate → environment → rate limit → faults → service → journal (and the
  * events the service publishes). REST and gRPC only decode and encode.
  */
 export class ScalekitCalls {
@@ -75,6 +77,8 @@ export class ScalekitCalls {
       const command = await request.decode();
       const env = await this.#tokens.authenticate(request.authorization, (id) => this.#environments.get(id));
       identify(call, env, factsOf(command));
+      const refusal = rateLimitRefusal(call, env);
+      if (refusal !== undefined) throw refusal;
       const mail = await applyFaults(call, env);
       if (command.kind === "invalid") throw command.error;
       const value = request.encode(this.#run(env, command, mail) as ResultOf<C>);
@@ -118,6 +122,7 @@ export class ScalekitCalls {
         if (env !== undefined) call.env = env;
         return env !== undefined;
       },
+      rateLimit: () => (call.env === undefined ? undefined : rateLimitRefusal(call, call.env)),
       faults: async () => {
         await applyFaults(call, call.env ?? this.#environments.default);
       },

@@ -5,6 +5,7 @@ import { isMockTime } from "../domain/mock-time.js";
 import { settingsSchema, type Settings, type SettingsInput } from "../domain/settings.js";
 import { FaultRules } from "../faults/rules.js";
 import { Inbox } from "../mail/inbox.js";
+import { RateWindow } from "../domain/rate-window.js";
 import { SeededRandom } from "../domain/seeded-random.js";
 import type { Publish } from "./events.js";
 import { Journal } from "./journal.js";
@@ -41,6 +42,8 @@ export class Environment {
   readonly createdAt: number;
   readonly clock: MockClock;
   readonly inbox = new Inbox(() => this.#settings.emailLimit);
+  /** The calls `rateLimitPerMinute` counts; not in snapshots (a restored environment starts with room). */
+  readonly rateWindow = new RateWindow();
   readonly publish: Publish;
   #seed: string;
   #random: SeededRandom;
@@ -118,6 +121,8 @@ export class Environment {
       ]);
     }
     this.#settings = next;
+    // Off counts nothing, so what was counted before would be stale when the limit comes back on.
+    if (next.rateLimitPerMinute === null) this.rateWindow.clear();
     this.journal.limit = next.journalLimit;
     this.inbox.applyLimit();
     this.#dropOldAuthRequests();
@@ -172,6 +177,7 @@ export class Environment {
     this.inbox.reset();
     this.#faults.clear();
     this.journal.clear();
+    this.rateWindow.clear();
     this.#settings = this.#initialSettings;
     this.journal.limit = this.#settings.journalLimit;
     this.clock.reset();

@@ -1,5 +1,5 @@
 /** What the mock tells subscribers (the SSE stream, the web inbox) as it happens. */
-export type MockEventType = "email.captured" | "auth_request.verified" | "auth_request.failed" | "fault.hit" | "clock.changed";
+export type MockEventType = "email.captured" | "auth_request.verified" | "auth_request.failed" | "fault.hit" | "rate.limited" | "clock.changed";
 
 export interface MockEvent {
   /** Increases by one per event, across environments. */
