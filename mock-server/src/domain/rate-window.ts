@@ -7,9 +7,11 @@ export type RateDecision = { admitted: true } | { admitted: false; retryAfterMs:
 /**
  * A sliding 60-second window of admitted calls, read on the mock clock the
  * caller passes in: a call is admitted while fewer than `limit` calls were
- * admitted in the 60 s up to `now`. It keeps the times of at most `limit`
- * admitted calls, sorted, so its memory is bounded by the limit whatever the
- * call rate. Refused calls are not stored: they do not push the window on.
+ * admitted in the 60 s up to `now`. It keeps the times of the admitted calls
+ * still in the window, sorted: a call is stored only while fewer than the
+ * limit are, so its memory is bounded by the highest limit of the last
+ * minute, whatever the call rate. Refused calls are not stored: they do not
+ * push the window on.
  *
  * Nothing here reads the real time; the same times give the same decisions.
  */
@@ -19,15 +21,12 @@ export class RateWindow {
 
   /** Admits a call at `now` (and remembers it) or says how long until the window has room. */
   admit(now: number, limit: number): RateDecision {
-    this.#forget(now, limit);
-    if (this.#times.length >= limit) return { admitted: false, retryAfterMs: this.#times[0]! + RATE_WINDOW_MS - now };
+    this.#forget(now);
+    const over = this.#times.length - limit;
+    // Room comes when the call that keeps the count at the limit turns a minute old.
+    if (over >= 0) return { admitted: false, retryAfterMs: this.#times[over]! + RATE_WINDOW_MS - now };
     this.#insert(now);
     return { admitted: true };
-  }
-
-  /** Calls admitted in the window ending at `now` (those still remembered). */
-  count(now: number): number {
-    return this.#times.filter((time) => time > now - RATE_WINDOW_MS).length;
   }
 
   clear(): void {
@@ -35,16 +34,13 @@ export class RateWindow {
   }
 
   /**
-   * Drops the calls that left the window, and past a lowered limit the
-   * oldest ones, which can never decide an answer again. A call stored at a
-   * time after `now` (the clock was set back since) stays: it still happened
-   * within the last minute the clock can show, so moving the clock back never
-   * frees the window.
+   * Drops the calls that left the window; setting the clock back later does
+   * not bring them back. One stored at a time after `now` (the clock was set
+   * back since) stays: moving the clock back never frees the window.
    */
-  #forget(now: number, limit: number): void {
+  #forget(now: number): void {
     let stale = 0;
     while (stale < this.#times.length && this.#times[stale]! <= now - RATE_WINDOW_MS) stale++;
-    stale = Math.max(stale, this.#times.length - limit);
     if (stale > 0) this.#times.splice(0, stale);
   }
 
