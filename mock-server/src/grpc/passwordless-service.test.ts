@@ -69,4 +69,17 @@ describe("PasswordlessService over Connect, in-process", () => {
     expect(errorCodeOf(limited)).toBe("RATE_LIMITED");
     expect((limited as ConnectError).metadata.get("retry-after")).toBe("4");
   });
+
+  it("answers a call over rateLimitPerMinute with ResourceExhausted, RATE_LIMITED and retry-after on the mock clock", async () => {
+    const { client, headers, env } = await setup();
+    // The token of setup() was issued while the limit was off: it does not count.
+    env.updateSettings({ rateLimitPerMinute: 1 });
+    env.applyClock({ freeze: true });
+    await client.sendPasswordlessEmail({ email: "g@example.com" }, { headers });
+    const limited = await client.sendPasswordlessEmail({ email: "g@example.com" }, { headers }).catch((e: unknown) => e);
+    expect((limited as ConnectError).code).toBe(Code.ResourceExhausted);
+    expect(errorCodeOf(limited)).toBe("RATE_LIMITED");
+    expect((limited as ConnectError).rawMessage).toMatch(/^rate limit exceeded: environment "[^"]+" allows 1 request per minute; retry after \d+s \(mock clock\)/);
+    expect(Number((limited as ConnectError).metadata.get("retry-after"))).toBeGreaterThanOrEqual(59);
+  });
 });

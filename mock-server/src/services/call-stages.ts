@@ -76,7 +76,7 @@ export function rateLimitRefusal(call: Call, env: Environment): ScalekitError | 
   return new ScalekitError(
     "ResourceExhausted",
     ERROR_CODES.rateLimited,
-    `rate limit exceeded: environment "${env.id}" allows ${limit} requests per minute; retry after ${retryAfter}s (mock clock) or raise rateLimitPerMinute`,
+    `rate limit exceeded: environment "${env.id}" allows ${limit} ${limit === 1 ? "request" : "requests"} per minute; retry after ${retryAfter}s (mock clock) or raise rateLimitPerMinute`,
     { retryAfter },
   );
 }
