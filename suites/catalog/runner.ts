@@ -102,6 +102,8 @@ export async function runScenario(session: TargetSession, target: string, scenar
   if ("na" in prepared) return na(prepared.na);
   const steps: RecordedStep[] = [];
   const values = new RunValues();
+  // Each run has an environment of its own: messages naming it compare equal across transports.
+  if (prepared.environmentId !== undefined) values.add(prepared.environmentId, "environment");
   const tag = `${Date.now().toString(36)}${(runCounter++).toString(36)}`;
   let addresses = 0;
   try {

@@ -11,6 +11,8 @@ export interface Prepared {
   credentials: Target;
   inbox: InboxReader;
   control?: ScalekitMockClient;
+  /** The run's own environment on a mock, which messages may name. */
+  environmentId?: string;
   /** Cleans up after the run. */
   release(): Promise<void>;
 }
@@ -46,6 +48,7 @@ function mockSession(url: string, stop: () => Promise<void>, apiUrl = url): Targ
         credentials: { url: apiUrl, clientId: env.client_id, clientSecret: env.client_secret! },
         inbox: mockInbox(control),
         control,
+        environmentId: env.id,
         release: async () => {
           await root.environments.delete(env.id);
         },

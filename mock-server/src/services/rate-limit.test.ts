@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resendCommand, sendCommand, verifyCommand, type ScalekitCommand } from "../domain/commands.js";
+import { resendCommand, sendCommand, verifyCommand, type InvalidCommand, type ScalekitCommand } from "../domain/commands.js";
 import { defaultSettings } from "../domain/settings.js";
 import { loadTemplates } from "../mail/templates.js";
 import { faultRuleInput } from "../schemas/faults.js";
@@ -23,7 +23,7 @@ async function limited(rateLimitPerMinute: number | null) {
   env.updateSettings({ rateLimitPerMinute });
   env.clock.apply({ set: Date.UTC(2026, 10, 28, 10), freeze: true });
   const bearer = `Bearer ${(await tokens.issue(env)).access_token}`;
-  const run = <C extends ScalekitCommand>(command: C, options: { authorization?: string } = { authorization: bearer }) =>
+  const run = <C extends ScalekitCommand>(command: C | InvalidCommand, options: { authorization?: string } = { authorization: bearer }) =>
     calls.call({
       transport: "grpc",
       operation: command.kind === "send" ? "send" : command.kind === "resend" ? "resend" : "verify",
