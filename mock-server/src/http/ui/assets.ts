@@ -124,6 +124,7 @@ export function inboxPage(): void {
   events.addEventListener("auth_request.failed", () => void refresh("requests"));
   events.addEventListener("clock.changed", () => void refresh("clock", "requests"));
   events.addEventListener("fault.hit", () => void refresh("faults"));
+  events.addEventListener("rate.limited", () => void refresh("requests"));
 
   document.addEventListener("submit", (event) => {
     const form = event.target as HTMLFormElement;
