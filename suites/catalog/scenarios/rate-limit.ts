@@ -11,7 +11,7 @@ import type { Scenario, ScenarioContext } from "../types.js";
  */
 
 const limitMessage = (limit: number, seconds: number) =>
-  new RegExp(`^rate limit exceeded: environment "<environment#1>" allows ${limit} requests per minute; retry after ${seconds}s \\(mock clock\\) or raise rateLimitPerMinute$`);
+  new RegExp(`^rate limit exceeded: environment "<environment#1>" allows ${limit} ${limit === 1 ? "request" : "requests"} per minute; retry after ${seconds}s \\(mock clock\\) or raise rateLimitPerMinute$`);
 
 /** Turns the limit on with the clock frozen, once the run's client holds a token (the SDK fetches its own on its first call). */
 async function limitTo(ctx: ScenarioContext, rateLimitPerMinute: number): Promise<void> {
