@@ -18,7 +18,15 @@ describe("settings", () => {
       emailLimit: 10_000,
       authRequestLimit: 10_000,
       faultLimit: 1_000,
+      rateLimitPerMinute: null,
     });
+  });
+
+  it("takes a rate limit of 1 to 10000 calls per minute, or null for none", () => {
+    expect(settingsSchema.parse({ rateLimitPerMinute: 1 }).rateLimitPerMinute).toBe(1);
+    expect(settingsSchema.parse({ rateLimitPerMinute: 10_000 }).rateLimitPerMinute).toBe(10_000);
+    expect(settingsSchema.parse({ rateLimitPerMinute: null }).rateLimitPerMinute).toBeNull();
+    for (const refused of [0, -1, 1.5, 10_001, "60"]) expect(settingsSchema.safeParse({ rateLimitPerMinute: refused }).success).toBe(false);
   });
 
   it("D6: gives access tokens a one-hour lifetime by default", () => {
