@@ -42,6 +42,7 @@ export const DEFAULT_SETTINGS = {
   emailLimit: 10_000,
   authRequestLimit: 10_000,
   faultLimit: 1_000,
+  rateLimitPerMinute: null as number | null,
 };
 export type ModelSettings = typeof DEFAULT_SETTINGS;
 
@@ -60,6 +61,7 @@ export function applySettings(settings: ModelSettings, patch: Record<string, unk
     int(s.maxAttempts, 1, 1000) &&
     int(s.maxResends, 0, 1000) &&
     int(s.faultLimit, 1, 100_000) &&
+    (s.rateLimitPerMinute === null || int(s.rateLimitPerMinute, 1, 10_000)) &&
     typeof s.newCredentialsOnResend === "boolean" &&
     typeof s.enforceSameOrigin === "boolean" &&
     s.minExpiresIn <= s.maxExpiresIn &&
