@@ -245,9 +245,10 @@ function wrong(r: ModelRequest, error: ErrorCode): Predicted<VerifyAnswer> {
   return fail(error);
 }
 
-function verified(r: ModelRequest): Predicted<VerifyAnswer> {
+/** Verify answers the method the user completed (a code is OTP, a link LINK), not the request's type (docs/deviations.md). */
+function verified(r: ModelRequest, method: "OTP" | "LINK"): Predicted<VerifyAnswer> {
   r.status = "verified";
-  return { ok: true, value: { email: r.email, ...(r.state !== undefined && { state: r.state }), template: r.template, passwordless_type: r.type } };
+  return { ok: true, value: { email: r.email, ...(r.state !== undefined && { state: r.state }), template: r.template, passwordless_type: method } };
 }
 
 export function predictVerify(state: EnvState, input: { code?: string; linkToken?: string; authRequestId?: string }): Predicted<VerifyAnswer> {
@@ -257,7 +258,7 @@ export function predictVerify(state: EnvState, input: { code?: string; linkToken
     const refused = refusal(state, r);
     if (refused) return fail(refused);
     if (r.code === undefined) return fail("OTP_NOT_ISSUED");
-    return input.code === r.code ? verified(r) : wrong(r, "OTP_INVALID");
+    return input.code === r.code ? verified(r, "OTP") : wrong(r, "OTP_INVALID");
   }
   const token = input.linkToken!;
   const owner = [...state.requests.values()].find((r) => r.linkToken === token || r.retired.includes(token));
@@ -268,7 +269,7 @@ export function predictVerify(state: EnvState, input: { code?: string; linkToken
   if (r.retired.includes(token)) return fail("LINK_TOKEN_INVALID");
   const refused = refusal(state, r);
   if (refused) return fail(refused);
-  return token === r.linkToken ? verified(r) : wrong(r, "LINK_TOKEN_INVALID");
+  return token === r.linkToken ? verified(r, "LINK") : wrong(r, "LINK_TOKEN_INVALID");
 }
 
 /** `GET /otp`: the newest email to the address whose request is pending, unexpired and not superseded by new credentials. */

@@ -199,6 +199,25 @@ describe("verifying a magic link", () => {
   });
 });
 
+describe("the passwordless type verify reports", () => {
+  const settings = { enforceSameOrigin: false };
+
+  it("D47: is OTP for a LINK_OTP request verified by its code, LINK for one verified by its link", () => {
+    const byCode = open({ passwordlessType: "LINK_OTP" });
+    expect(verifyCode(byCode, byCode.credentials.code!, T0).passwordlessType).toBe("OTP");
+    const byLink = open({ passwordlessType: "LINK_OTP" }, {}, 2);
+    expect(verifyLinkToken(byLink, byLink.credentials.linkToken!, undefined, settings, T0).passwordlessType).toBe("LINK");
+    expect([byCode.passwordlessType, byLink.passwordlessType], "the request keeps the environment's type").toEqual(["LINK_OTP", "LINK_OTP"]);
+  });
+
+  it("is the request's own type for OTP and LINK requests", () => {
+    const otp = open();
+    expect(verifyCode(otp, otp.credentials.code!, T0).passwordlessType).toBe("OTP");
+    const link = open({ passwordlessType: "LINK" });
+    expect(verifyLinkToken(link, link.credentials.linkToken!, link.id, settings, T0).passwordlessType).toBe("LINK");
+  });
+});
+
 describe("resending", () => {
   it("D7: re-sends the same credentials and renews the expiry by default", () => {
     const request = open({ passwordlessType: "LINK_OTP" });

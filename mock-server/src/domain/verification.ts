@@ -1,6 +1,6 @@
 import { isExpired, type AuthRequest, type Verification } from "./auth-request.js";
 import { ERROR_CODES, ScalekitError } from "./errors.js";
-import type { Settings } from "./settings.js";
+import type { PasswordlessType, Settings } from "./settings.js";
 
 /**
  * Verifying an auth request by code or by magic link token: the checks in
@@ -48,14 +48,22 @@ function countWrongAttempt(request: AuthRequest): string {
   return `${left} attempt${left === 1 ? "" : "s"} left`;
 }
 
-function verified(request: AuthRequest, now: number): Verification {
+/** The method a verify completed: a code is OTP, a magic link token is LINK. */
+export type VerifiedMethod = Exclude<PasswordlessType, "LINK_OTP">;
+
+function verified(request: AuthRequest, now: number, method: VerifiedMethod): Verification {
   request.status = "verified";
   request.verifiedAt = now;
   return {
     email: request.email,
     ...(request.state !== undefined && { state: request.state }),
     template: request.template,
-    passwordlessType: request.passwordlessType,
+    // Deviation D47: verify reports the method completed, also for LINK_OTP
+    // The descriptor: "the type of passwordless authentication that was successfully
+    // verified, confirming which method the user completed". Send and resend still
+    // answer the environment's type; an OTP request has no link and a LINK request
+    // no code, so for those the method is their type anyway.
+    passwordlessType: method,
   };
 }
 
@@ -76,7 +84,7 @@ export function verifyCode(request: AuthRequest, code: string, now: number): Ver
       field: "code",
     });
   }
-  return verified(request, now);
+  return verified(request, now, "OTP");
 }
 
 /**
@@ -122,5 +130,5 @@ export function verifyLinkToken(
       field: "link_token",
     });
   }
-  return verified(request, now);
+  return verified(request, now, "LINK");
 }
