@@ -261,10 +261,12 @@ export function predictVerify(state: EnvState, input: { code?: string; linkToken
     return input.code === r.code ? verified(r, "OTP") : wrong(r, "OTP_INVALID");
   }
   const token = input.linkToken!;
-  const owner = [...state.requests.values()].find((r) => r.linkToken === token || r.retired.includes(token));
-  const r = owner ?? (input.authRequestId === undefined ? undefined : state.requests.get(input.authRequestId));
+  // The request named by auth_request_id decides; without one, the token's owner. Another request's token counts as a wrong one.
+  const r =
+    input.authRequestId !== undefined
+      ? state.requests.get(input.authRequestId)
+      : [...state.requests.values()].find((q) => q.linkToken === token || q.retired.includes(token));
   if (r === undefined) return fail(input.authRequestId === undefined ? "LINK_TOKEN_INVALID" : "AUTH_REQUEST_NOT_FOUND");
-  if (input.authRequestId !== undefined && input.authRequestId !== r.id) return fail("AUTH_REQUEST_MISMATCH");
   if (input.authRequestId === undefined && state.settings.enforceSameOrigin) return fail("SAME_ORIGIN_REQUIRED");
   if (r.retired.includes(token)) return fail("LINK_TOKEN_INVALID");
   const refused = refusal(state, r);

@@ -88,25 +88,18 @@ export function verifyCode(request: AuthRequest, code: string, now: number): Ver
 }
 
 /**
- * Checks a magic link token. `request` is the auth request the token belongs
- * to (found by the caller); `givenAuthRequestId` is what the verify call sent.
+ * Checks a magic link token against `request`: the auth request the verify
+ * call named by `auth_request_id` when it named one (`named`), otherwise the
+ * one the token was issued for (found by the caller).
  */
 export function verifyLinkToken(
   request: AuthRequest,
   linkToken: string,
-  givenAuthRequestId: string | undefined,
+  named: boolean,
   settings: Pick<Settings, "enforceSameOrigin">,
   now: number,
 ): Verification {
-  if (givenAuthRequestId !== undefined && givenAuthRequestId !== request.id) {
-    throw new ScalekitError(
-      "InvalidArgument",
-      ERROR_CODES.authRequestMismatch,
-      `link_token does not belong to auth request "${givenAuthRequestId}"`,
-      { field: "auth_request_id" },
-    );
-  }
-  if (givenAuthRequestId === undefined && settings.enforceSameOrigin) {
+  if (!named && settings.enforceSameOrigin) {
     throw new ScalekitError(
       "PermissionDenied",
       ERROR_CODES.sameOriginRequired,
@@ -123,7 +116,9 @@ export function verifyLinkToken(
     );
   }
   assertVerifiable(request, now);
-  // Deviation D10: a wrong link token for a known request counts an attempt
+  // Deviation D10: a wrong link token for a named request counts an attempt
+  // Whether the token is unknown or another request's, the answer is the same,
+  // so a verify reveals nothing about tokens that are not the named request's.
   if (request.credentials.linkToken !== linkToken) {
     const outcome = countWrongAttempt(request);
     throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, `invalid link_token for auth request "${request.id}": ${outcome}`, {

@@ -91,7 +91,7 @@ export class PasswordlessService {
       const verification =
         command.kind === "verifyCode"
           ? verifyCode(request, command.code, now)
-          : verifyLinkToken(request, command.linkToken, command.authRequestId, env.settings, now);
+          : verifyLinkToken(request, command.linkToken, command.authRequestId !== undefined, env.settings, now);
       env.publish("auth_request.verified", { auth_request_id: request.id, email: request.email });
       return verification;
     } catch (error) {
@@ -103,15 +103,16 @@ export class PasswordlessService {
   }
 
   #requestToVerify(env: Environment, command: VerifyCommand): AuthRequest {
-    if (command.kind === "verifyCode") {
-      const request = env.authRequest(command.authRequestId);
-      if (request === undefined) throw notFound(command.authRequestId);
+    // A code always names its request; a link token names it when auth_request_id is given.
+    const named = command.authRequestId;
+    if (named !== undefined) {
+      // Deviation D10: the named request decides, never the token's owner
+      const request = env.authRequest(named);
+      if (request === undefined) throw notFound(named);
       return request;
     }
-    const request =
-      env.authRequestByLinkToken(command.linkToken) ?? (command.authRequestId === undefined ? undefined : env.authRequest(command.authRequestId));
+    const request = command.kind === "verifyLink" ? env.authRequestByLinkToken(command.linkToken) : undefined;
     if (request === undefined) {
-      if (command.authRequestId !== undefined) throw notFound(command.authRequestId);
       throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, "link_token is not valid: no magic link was issued with this token", {
         field: "link_token",
       });

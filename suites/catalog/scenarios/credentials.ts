@@ -136,6 +136,27 @@ export const credentialScenarios: Scenario[] = [
     },
   },
   {
+    id: "link-token-of-another-request",
+    title: "A magic link token given with another auth request's id is a wrong attempt on that request",
+    type: "LINK",
+    needs: [],
+    mockErrors: {
+      "verify#1": { errorCode: "LINK_TOKEN_INVALID", message: /4 attempts left/ },
+      "verify#2": { errorCode: "LINK_TOKEN_INVALID", message: /3 attempts left/ },
+    },
+    async run(ctx) {
+      const [owner, named] = [ctx.address("owner"), ctx.address("named")];
+      const ownerSent = ok(await ctx.driver.send(owner, { magiclinkAuthUri: CALLBACK }), "send to the token's owner");
+      const namedSent = ok(await ctx.driver.send(named, { magiclinkAuthUri: CALLBACK }), "send to the named request");
+      const [ownerMail, namedMail] = [await ctx.inbox.waitFor(owner), await ctx.inbox.waitFor(named)];
+      const others = fails(await ctx.driver.verify({ linkToken: ownerMail.linkToken! }, namedSent.authRequestId), 3, "another request's token");
+      const unknown = fails(await ctx.driver.verify({ linkToken: "00000000-0000-4000-8000-000000000000_l" }, namedSent.authRequestId), 3, "a token never issued");
+      assert.equal(others.errorCode, unknown.errorCode, "another request's token is answered as an unknown one");
+      ok(await ctx.driver.verify({ linkToken: ownerMail.linkToken! }, ownerSent.authRequestId), "the token with its own request");
+      ok(await ctx.driver.verify({ linkToken: namedMail.linkToken! }, namedSent.authRequestId), "the named request's own token");
+    },
+  },
+  {
     id: "unknown-link-token",
     title: "Unknown magic link token",
     type: "LINK",
