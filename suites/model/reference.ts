@@ -168,16 +168,17 @@ function expectedEmail(state: EnvState, r: ModelRequest, kind: "send" | "resend"
   };
 }
 
-/** Resend: refused once verified or locked, or past maxResends (the current setting); allowed when expired. */
+/** Resend: refused once verified or locked, or past maxResends (the current setting); allowed when expired, with new credentials. */
 export function predictResend(state: EnvState, id: string): Predicted<SendAnswer> & { email?: ExpectedEmail } {
   const r = state.requests.get(id);
   if (r === undefined) return fail("AUTH_REQUEST_NOT_FOUND");
   if (r.status === "verified") return fail("AUTH_REQUEST_ALREADY_VERIFIED");
   if (r.status === "locked") return fail("AUTH_REQUEST_LOCKED");
   if (r.resends >= state.settings.maxResends) return fail("RESEND_LIMIT_EXCEEDED");
+  // New credentials with newCredentialsOnResend, and always after expiry: an expired code or link never works again.
+  const fresh = state.settings.newCredentialsOnResend || isExpired(state, r);
   r.resends += 1;
   r.expiresAt = state.now + r.expiresIn * 1000;
-  const fresh = state.settings.newCredentialsOnResend;
   const codeLength = r.code?.length ?? state.settings.otpLength;
   if (fresh) {
     // A new code deserves a fresh budget (docs/deviations.md); the old link stops working.

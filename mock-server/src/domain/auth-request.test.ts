@@ -264,13 +264,28 @@ describe("resending", () => {
     expect([error.status, error.errorCode]).toEqual(["ResourceExhausted", "RESEND_LIMIT_EXCEEDED"]);
   });
 
-  it("D8: resends an expired request, renewing its expiry", () => {
-    const request = open();
+  it("D8: resends an expired request with new credentials and a renewed expiry, even without newCredentialsOnResend", () => {
+    const request = open({ passwordlessType: "LINK_OTP" });
+    const old = { ...request.credentials };
+    failure(() => verifyCode(request, "bad", T0));
     const later = T0 + 400_000;
     expect(describeStatus(request, later)).toBe("expired");
-    resendAuthRequest(ctx({}, later), request);
+    resendAuthRequest(ctx({ newCredentialsOnResend: false }, later), request);
     expect(request.expiresAt).toBe(later + 300_000);
+    expect(request.credentials.generation).toBe(1);
+    expect([request.credentials.code, request.credentials.linkToken]).not.toContain(old.code);
+    expect(request.credentials.linkToken).not.toBe(old.linkToken);
+    expect(request.attempts, "new credentials get a fresh attempt budget").toBe(0);
+    expect(failure(() => verifyCode(request, old.code!, later)).errorCode, "the expired code never works again").toBe("OTP_INVALID");
+    expect(failure(() => verifyLinkToken(request, old.linkToken!, false, { enforceSameOrigin: false }, later)).message).toContain("replaced");
     expect(verifyCode(request, request.credentials.code!, later).email).toBe("ana@example.com");
+  });
+
+  it("D8: keeps the credentials of a resend just before expiry", () => {
+    const request = open();
+    const code = request.credentials.code;
+    resendAuthRequest(ctx({}, T0 + 299_999), request);
+    expect(request.credentials).toEqual({ generation: 0, code });
   });
 
   it("D8: refuses verified and locked requests", () => {

@@ -161,8 +161,8 @@ export function magicLink(request: AuthRequest): string | undefined {
 // Deviation D8: resend refused when verified or locked, allowed when expired
 /**
  * Resends an auth request: renews its expiry and either keeps its credentials
- * or, with `newCredentialsOnResend`, issues new ones (the old ones stop working
- * and the attempt count starts over).
+ * or, with `newCredentialsOnResend` or once it has expired, issues new ones
+ * (the old ones stop working and the attempt count starts over).
  */
 export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): AuthRequest {
   if (request.status === "verified") {
@@ -188,9 +188,13 @@ export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): Au
   }
   // Deviation D7: resend renews the expiry; new credentials reset attempts
   const expiresAt = expiryOf(ctx.now, request.expiresIn);
+  // Deviation D8: a resend after expiry always issues new credentials
+  // An expired code or link must never work again: a renewed expiry would
+  // otherwise revive what the user may already have been told is dead.
+  const renew = ctx.settings.newCredentialsOnResend || isExpired(request, ctx.now);
   request.resends += 1;
   request.expiresAt = expiresAt;
-  if (ctx.settings.newCredentialsOnResend) {
+  if (renew) {
     const old = request.credentials;
     if (old.linkToken !== undefined) request.retiredLinkTokens = [...request.retiredLinkTokens, old.linkToken];
     request.credentials = issueCredentials(

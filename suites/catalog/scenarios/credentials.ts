@@ -109,6 +109,25 @@ export const credentialScenarios: Scenario[] = [
     },
   },
   {
+    id: "resend-after-expiry",
+    title: "Resend after expiry sends a new code; the expired one never works again",
+    type: "OTP",
+    needs: ["clock", "settings"],
+    mockErrors: { "verify#1": { errorCode: "OTP_INVALID" } },
+    async run(ctx) {
+      await ctx.control!.settings.update({ newCredentialsOnResend: false });
+      const email = ctx.address();
+      const sent = ok(await ctx.driver.send(email, { expiresIn: 60 }), "send");
+      const first = await ctx.inbox.waitFor(email);
+      await ctx.control!.clock.advance("61s");
+      ok(await ctx.driver.resend(sent.authRequestId), "resend after expiry");
+      const second = await ctx.inbox.waitFor(email, { after: first.cursor });
+      assert.notEqual(second.code, first.code, "a resend after expiry carries a new code, even without new credentials on resend");
+      fails(await ctx.driver.verify({ code: first.code! }, sent.authRequestId), 3, "the expired code");
+      ok(await ctx.driver.verify({ code: second.code! }, sent.authRequestId), "the new code");
+    },
+  },
+  {
     id: "same-origin",
     title: "Same-origin enforcement needs auth_request_id",
     type: "LINK",
