@@ -1,5 +1,6 @@
 import { accessScenarios } from "./scenarios/access.js";
 import { credentialScenarios } from "./scenarios/credentials.js";
+import { errorWordingScenarios } from "./scenarios/error-wording.js";
 import { invalidInputScenarios } from "./scenarios/invalid-input.js";
 import { restWireScenarios } from "./scenarios/rest-wire.js";
 import { signInScenarios } from "./scenarios/sign-in.js";
@@ -13,3 +14,4 @@ import type { Scenario } from "./types.js";
  * each scenario's `mockErrors` on mock targets.
  */
 export const scenarios: Scenario[] = [...signInScenarios, ...credentialScenarios, ...invalidInputScenarios, ...accessScenarios, ...restWireScenarios];
+scenarios.push(...errorWordingScenarios);

@@ -1,3 +1,4 @@
+import { phrased } from "./error-phrases.js";
 import { ERROR_CODES, ScalekitError } from "./errors.js";
 import { describeInstant, MOCK_TIME_MAX } from "./mock-time.js";
 import { randomDigits, randomUrlSafe, randomUuid, UUID_PATTERN, type RandomSource } from "./random-source.js";
@@ -183,7 +184,7 @@ export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): Au
     throw new ScalekitError(
       "ResourceExhausted",
       ERROR_CODES.resendLimitExceeded,
-      `auth request "${request.id}" was already resent ${request.resends} times (limit ${ctx.settings.maxResends}); send a new email`,
+      phrased("tooManyResends", `auth request "${request.id}" was already resent ${request.resends} time${request.resends === 1 ? "" : "s"} (limit ${ctx.settings.maxResends}); send a new email`),
     );
   }
   // Deviation D7: resend renews the expiry; new credentials reset attempts

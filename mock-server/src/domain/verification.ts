@@ -1,4 +1,5 @@
 import { isExpired, type AuthRequest, type Verification } from "./auth-request.js";
+import { phrased } from "./error-phrases.js";
 import { ERROR_CODES, ScalekitError } from "./errors.js";
 import type { PasswordlessType, Settings } from "./settings.js";
 
@@ -18,21 +19,21 @@ function assertVerifiable(request: AuthRequest, now: number): void {
     throw new ScalekitError(
       "FailedPrecondition",
       ERROR_CODES.authRequestVerified,
-      `auth request "${request.id}" was already verified; codes and magic links are single use. Send a new email to sign in again.`,
+      phrased("verificationFailed", `auth request "${request.id}" was already verified; codes and magic links are single use. Send a new email to sign in again.`),
     );
   }
   if (request.status === "locked") {
     throw new ScalekitError(
       "ResourceExhausted",
       ERROR_CODES.tooManyAttempts,
-      `auth request "${request.id}" is locked after ${request.attempts} wrong attempts (limit ${request.maxAttempts}). Send a new email.`,
+      phrased("tooManyAttempts", `auth request "${request.id}" is locked after ${request.attempts} wrong attempts (limit ${request.maxAttempts}). Send a new email.`),
     );
   }
   if (isExpired(request, now)) {
     throw new ScalekitError(
       "FailedPrecondition",
       ERROR_CODES.authRequestExpired,
-      `auth request "${request.id}" expired ${ago(now - request.expiresAt)} ago. Resend or send a new email.`,
+      phrased("authRequestExpired", `"${request.id}" expired ${ago(now - request.expiresAt)} ago. Resend it for a new code or link, or send a new email.`),
     );
   }
 }
@@ -80,7 +81,7 @@ export function verifyCode(request: AuthRequest, code: string, now: number): Ver
   }
   if (code !== expected) {
     const outcome = countWrongAttempt(request);
-    throw new ScalekitError("InvalidArgument", ERROR_CODES.otpInvalid, `invalid code for auth request "${request.id}": ${outcome}`, {
+    throw new ScalekitError("InvalidArgument", ERROR_CODES.otpInvalid, phrased("verificationFailed", `invalid code for auth request "${request.id}": ${outcome}`), {
       field: "code",
     });
   }
@@ -103,7 +104,10 @@ export function verifyLinkToken(
     throw new ScalekitError(
       "PermissionDenied",
       ERROR_CODES.sameOriginRequired,
-      "same-origin enforcement is on: verify the magic link with the auth_request_id returned by send, from the browser that started the sign-in",
+      phrased(
+        "authRequestIdRequired",
+        "same-origin enforcement is on, so verify the magic link with the auth_request_id returned by send, from the browser that started the sign-in",
+      ),
       { field: "auth_request_id" },
     );
   }
@@ -111,7 +115,7 @@ export function verifyLinkToken(
     throw new ScalekitError(
       "InvalidArgument",
       ERROR_CODES.linkTokenInvalid,
-      `this magic link was replaced by a newer one when auth request "${request.id}" was resent; use the link from the latest email`,
+      phrased("verificationFailed", `this magic link was replaced by a newer one when auth request "${request.id}" was resent; use the link from the latest email`),
       { field: "link_token" },
     );
   }
@@ -121,7 +125,7 @@ export function verifyLinkToken(
   // so a verify reveals nothing about tokens that are not the named request's.
   if (request.credentials.linkToken !== linkToken) {
     const outcome = countWrongAttempt(request);
-    throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, `invalid link_token for auth request "${request.id}": ${outcome}`, {
+    throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, phrased("verificationFailed", `invalid link_token for auth request "${request.id}": ${outcome}`), {
       field: "link_token",
     });
   }

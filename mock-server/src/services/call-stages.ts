@@ -1,3 +1,4 @@
+import { phrased } from "../domain/error-phrases.js";
 import { ERROR_CODES, httpStatusOf, ScalekitError, type GrpcCodeName } from "../domain/errors.js";
 import type { CallFacts } from "../domain/commands.js";
 import type { Operation, Transport } from "../domain/operations.js";
@@ -89,7 +90,7 @@ export async function applyFaults(call: Call, env: Environment): Promise<PlanMai
       throw new ScalekitError(action.grpcCode, action.errorCode, action.message, { httpStatus: action.httpStatus });
     case "rateLimit":
       // Deviation D30: rate limits answer ResourceExhausted RATE_LIMITED with retry-after
-      throw new ScalekitError("ResourceExhausted", "RATE_LIMITED", `rate limit exceeded; retry after ${action.retryAfter}s (fault "${rule.id}")`, {
+      throw new ScalekitError("ResourceExhausted", "RATE_LIMITED", phrased("rateLimitExceeded", `retry after ${action.retryAfter}s (fault "${rule.id}")`), {
         retryAfter: action.retryAfter,
       });
     case "drop":

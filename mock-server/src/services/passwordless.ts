@@ -8,6 +8,7 @@ import {
   type Verification,
 } from "../domain/auth-request.js";
 import { verifyCode, verifyLinkToken } from "../domain/verification.js";
+import { phrased } from "../domain/error-phrases.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import type { MailOperation } from "../domain/operations.js";
 import { randomUrlSafe } from "../domain/random-source.js";
@@ -44,7 +45,7 @@ function sendResult(request: AuthRequest): SendResult {
 }
 
 function notFound(id: string): ScalekitError {
-  return new ScalekitError("NotFound", ERROR_CODES.authRequestNotFound, `auth request "${id}" not found in this environment`, {
+  return new ScalekitError("NotFound", ERROR_CODES.authRequestNotFound, phrased("authRequestNotFound", `"${id}" is not an auth request of this environment; check the id its send returned, or send a new email`), {
     field: "auth_request_id",
   });
 }
@@ -113,7 +114,7 @@ export class PasswordlessService {
     }
     const request = command.kind === "verifyLink" ? env.authRequestByLinkToken(command.linkToken) : undefined;
     if (request === undefined) {
-      throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, "link_token is not valid: no magic link was issued with this token", {
+      throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, phrased("verificationFailed", "link_token is not valid: no magic link was issued with this token"), {
         field: "link_token",
       });
     }
