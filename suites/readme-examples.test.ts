@@ -100,6 +100,6 @@ describe("README and reference examples against npm start", () => {
     const otp = await fetch(`${cli.url}/_mock/v1/otp?email=john.doe@example.com&wait=5s`).then((r) => r.json());
     expect(otp.link).toBe(`https://yourapp.com/passwordless/verify?link_token=${otp.link_token}`);
     const verified = await call("/api/v1/passwordless/email/verify", accessToken, { link_token: otp.link_token });
-    expect(verified.body).toEqual({ email: "john.doe@example.com", state: "jAy-state1-gM4fdZ", template: "SIGNUP", passwordless_type: "LINK_OTP" });
+    expect(verified.body).toEqual({ email: "john.doe@example.com", state: "jAy-state1-gM4fdZ", template: "SIGNUP", passwordless_type: "LINK" });
   });
 });

@@ -1,5 +1,6 @@
 import { accessScenarios } from "./scenarios/access.js";
 import { credentialScenarios } from "./scenarios/credentials.js";
+import { errorWordingScenarios } from "./scenarios/error-wording.js";
 import { invalidInputScenarios } from "./scenarios/invalid-input.js";
 import { rateLimitScenarios } from "./scenarios/rate-limit.js";
 import { restWireScenarios } from "./scenarios/rest-wire.js";
@@ -14,3 +15,4 @@ import type { Scenario } from "./types.js";
  * each scenario's `mockErrors` on mock targets.
  */
 export const scenarios: Scenario[] = [...signInScenarios, ...credentialScenarios, ...invalidInputScenarios, ...accessScenarios, ...restWireScenarios, ...rateLimitScenarios];
+scenarios.push(...errorWordingScenarios);

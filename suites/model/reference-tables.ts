@@ -9,7 +9,6 @@ export const ERRORS = {
   MAGICLINK_AUTH_URI_REQUIRED: { grpc: 3, http: 400 },
   OTP_INVALID: { grpc: 3, http: 400 },
   LINK_TOKEN_INVALID: { grpc: 3, http: 400 },
-  AUTH_REQUEST_MISMATCH: { grpc: 3, http: 400 },
   AUTH_REQUEST_EXPIRED: { grpc: 9, http: 400 },
   AUTH_REQUEST_ALREADY_VERIFIED: { grpc: 9, http: 400 },
   AUTH_REQUEST_LOCKED: { grpc: 9, http: 400 },

@@ -168,16 +168,17 @@ function expectedEmail(state: EnvState, r: ModelRequest, kind: "send" | "resend"
   };
 }
 
-/** Resend: refused once verified or locked, or past maxResends (the current setting); allowed when expired. */
+/** Resend: refused once verified or locked, or past maxResends (the current setting); allowed when expired, with new credentials. */
 export function predictResend(state: EnvState, id: string): Predicted<SendAnswer> & { email?: ExpectedEmail } {
   const r = state.requests.get(id);
   if (r === undefined) return fail("AUTH_REQUEST_NOT_FOUND");
   if (r.status === "verified") return fail("AUTH_REQUEST_ALREADY_VERIFIED");
   if (r.status === "locked") return fail("AUTH_REQUEST_LOCKED");
   if (r.resends >= state.settings.maxResends) return fail("RESEND_LIMIT_EXCEEDED");
+  // New credentials with newCredentialsOnResend, and always after expiry: an expired code or link never works again.
+  const fresh = state.settings.newCredentialsOnResend || isExpired(state, r);
   r.resends += 1;
   r.expiresAt = state.now + r.expiresIn * 1000;
-  const fresh = state.settings.newCredentialsOnResend;
   const codeLength = r.code?.length ?? state.settings.otpLength;
   if (fresh) {
     // A new code deserves a fresh budget (docs/deviations.md); the old link stops working.
@@ -245,9 +246,10 @@ function wrong(r: ModelRequest, error: ErrorCode): Predicted<VerifyAnswer> {
   return fail(error);
 }
 
-function verified(r: ModelRequest): Predicted<VerifyAnswer> {
+/** Verify answers the method the user completed (a code is OTP, a link LINK), not the request's type (docs/deviations.md). */
+function verified(r: ModelRequest, method: "OTP" | "LINK"): Predicted<VerifyAnswer> {
   r.status = "verified";
-  return { ok: true, value: { email: r.email, ...(r.state !== undefined && { state: r.state }), template: r.template, passwordless_type: r.type } };
+  return { ok: true, value: { email: r.email, ...(r.state !== undefined && { state: r.state }), template: r.template, passwordless_type: method } };
 }
 
 export function predictVerify(state: EnvState, input: { code?: string; linkToken?: string; authRequestId?: string }): Predicted<VerifyAnswer> {
@@ -257,18 +259,20 @@ export function predictVerify(state: EnvState, input: { code?: string; linkToken
     const refused = refusal(state, r);
     if (refused) return fail(refused);
     if (r.code === undefined) return fail("OTP_NOT_ISSUED");
-    return input.code === r.code ? verified(r) : wrong(r, "OTP_INVALID");
+    return input.code === r.code ? verified(r, "OTP") : wrong(r, "OTP_INVALID");
   }
   const token = input.linkToken!;
-  const owner = [...state.requests.values()].find((r) => r.linkToken === token || r.retired.includes(token));
-  const r = owner ?? (input.authRequestId === undefined ? undefined : state.requests.get(input.authRequestId));
+  // The request named by auth_request_id decides; without one, the token's owner. Another request's token counts as a wrong one.
+  const r =
+    input.authRequestId !== undefined
+      ? state.requests.get(input.authRequestId)
+      : [...state.requests.values()].find((q) => q.linkToken === token || q.retired.includes(token));
   if (r === undefined) return fail(input.authRequestId === undefined ? "LINK_TOKEN_INVALID" : "AUTH_REQUEST_NOT_FOUND");
-  if (input.authRequestId !== undefined && input.authRequestId !== r.id) return fail("AUTH_REQUEST_MISMATCH");
   if (input.authRequestId === undefined && state.settings.enforceSameOrigin) return fail("SAME_ORIGIN_REQUIRED");
   if (r.retired.includes(token)) return fail("LINK_TOKEN_INVALID");
   const refused = refusal(state, r);
   if (refused) return fail(refused);
-  return token === r.linkToken ? verified(r) : wrong(r, "LINK_TOKEN_INVALID");
+  return token === r.linkToken ? verified(r, "LINK") : wrong(r, "LINK_TOKEN_INVALID");
 }
 
 /** `GET /otp`: the newest email to the address whose request is pending, unexpired and not superseded by new credentials. */

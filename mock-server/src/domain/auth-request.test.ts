@@ -155,47 +155,73 @@ describe("verifying a magic link", () => {
 
   it("works with or without auth_request_id", () => {
     const a = open({ passwordlessType: "LINK" });
-    expect(verifyLinkToken(a, a.credentials.linkToken!, undefined, settings, T0).email).toBe("ana@example.com");
+    expect(verifyLinkToken(a, a.credentials.linkToken!, false, settings, T0).email).toBe("ana@example.com");
     const b = open({ passwordlessType: "LINK" }, {}, 2);
-    expect(verifyLinkToken(b, b.credentials.linkToken!, b.id, settings, T0).passwordlessType).toBe("LINK");
+    expect(verifyLinkToken(b, b.credentials.linkToken!, true, settings, T0).passwordlessType).toBe("LINK");
   });
 
   it("is single use", () => {
     const request = open({ passwordlessType: "LINK" });
-    verifyLinkToken(request, request.credentials.linkToken!, undefined, settings, T0);
-    expect(failure(() => verifyLinkToken(request, request.credentials.linkToken!, undefined, settings, T0)).errorCode).toBe(
+    verifyLinkToken(request, request.credentials.linkToken!, false, settings, T0);
+    expect(failure(() => verifyLinkToken(request, request.credentials.linkToken!, false, settings, T0)).errorCode).toBe(
       "AUTH_REQUEST_ALREADY_VERIFIED",
     );
   });
 
   it("requires auth_request_id when same-origin is enforced", () => {
     const request = open({ passwordlessType: "LINK" });
-    const error = failure(() => verifyLinkToken(request, request.credentials.linkToken!, undefined, { enforceSameOrigin: true }, T0));
+    const error = failure(() => verifyLinkToken(request, request.credentials.linkToken!, false, { enforceSameOrigin: true }, T0));
     expect([error.status, error.errorCode]).toEqual(["PermissionDenied", "SAME_ORIGIN_REQUIRED"]);
-    expect(verifyLinkToken(request, request.credentials.linkToken!, request.id, { enforceSameOrigin: true }, T0).email).toBe("ana@example.com");
+    expect(verifyLinkToken(request, request.credentials.linkToken!, true, { enforceSameOrigin: true }, T0).email).toBe("ana@example.com");
   });
 
-  it("refuses a token presented with another request's id", () => {
-    const request = open({ passwordlessType: "LINK" });
-    expect(failure(() => verifyLinkToken(request, request.credentials.linkToken!, "someone-else", settings, T0)).errorCode).toBe(
-      "AUTH_REQUEST_MISMATCH",
-    );
+  it("D10: answers another request's token, given with this request's id, as it answers an unknown token: a wrong attempt", () => {
+    const owner = open({ passwordlessType: "LINK", maxAttempts: 2 });
+    const named = open({ passwordlessType: "LINK", maxAttempts: 2 }, {}, 2);
+    const twin = open({ passwordlessType: "LINK", maxAttempts: 2 }, {}, 3);
+    const others = failure(() => verifyLinkToken(named, owner.credentials.linkToken!, true, settings, T0));
+    const unknown = failure(() => verifyLinkToken(twin, "00000000-0000-4000-8000-000000000000_l", true, settings, T0));
+    expect([others.status, others.errorCode, others.field]).toEqual(["InvalidArgument", "LINK_TOKEN_INVALID", "link_token"]);
+    expect(others.message.replace(named.id, "<id>")).toBe(unknown.message.replace(twin.id, "<id>"));
+    expect(named.attempts).toBe(1);
+    failure(() => verifyLinkToken(named, owner.credentials.linkToken!, true, settings, T0));
+    expect(named.status).toBe("locked");
+    expect([owner.attempts, owner.status], "the token's own request is not touched").toEqual([0, "pending"]);
   });
 
   it("D10: counts a wrong link token given with its auth_request_id as a wrong attempt", () => {
     const request = open({ passwordlessType: "LINK", maxAttempts: 2 });
-    const error = failure(() => verifyLinkToken(request, "00000000-0000-4000-8000-000000000000_l", request.id, settings, T0));
+    const error = failure(() => verifyLinkToken(request, "00000000-0000-4000-8000-000000000000_l", true, settings, T0));
     expect([error.status, error.errorCode]).toEqual(["InvalidArgument", "LINK_TOKEN_INVALID"]);
     expect(request.attempts).toBe(1);
-    failure(() => verifyLinkToken(request, "00000000-0000-4000-8000-000000000000_l", request.id, settings, T0));
+    failure(() => verifyLinkToken(request, "00000000-0000-4000-8000-000000000000_l", true, settings, T0));
     expect(request.status).toBe("locked");
   });
 
   it("fails once expired", () => {
     const request = open({ passwordlessType: "LINK" });
-    expect(failure(() => verifyLinkToken(request, request.credentials.linkToken!, undefined, settings, T0 + 301_000)).errorCode).toBe(
+    expect(failure(() => verifyLinkToken(request, request.credentials.linkToken!, false, settings, T0 + 301_000)).errorCode).toBe(
       "AUTH_REQUEST_EXPIRED",
     );
+  });
+});
+
+describe("the passwordless type verify reports", () => {
+  const settings = { enforceSameOrigin: false };
+
+  it("D47: is OTP for a LINK_OTP request verified by its code, LINK for one verified by its link", () => {
+    const byCode = open({ passwordlessType: "LINK_OTP" });
+    expect(verifyCode(byCode, byCode.credentials.code!, T0).passwordlessType).toBe("OTP");
+    const byLink = open({ passwordlessType: "LINK_OTP" }, {}, 2);
+    expect(verifyLinkToken(byLink, byLink.credentials.linkToken!, false, settings, T0).passwordlessType).toBe("LINK");
+    expect([byCode.passwordlessType, byLink.passwordlessType], "the request keeps the environment's type").toEqual(["LINK_OTP", "LINK_OTP"]);
+  });
+
+  it("is the request's own type for OTP and LINK requests", () => {
+    const otp = open();
+    expect(verifyCode(otp, otp.credentials.code!, T0).passwordlessType).toBe("OTP");
+    const link = open({ passwordlessType: "LINK" });
+    expect(verifyLinkToken(link, link.credentials.linkToken!, true, settings, T0).passwordlessType).toBe("LINK");
   });
 });
 
@@ -220,8 +246,8 @@ describe("resending", () => {
     expect(request.credentials.linkToken).not.toBe(old.linkToken);
     expect(request.attempts).toBe(0);
     expect(failure(() => verifyCode(request, old.code!, T0)).errorCode).toBe("OTP_INVALID");
-    expect(failure(() => verifyLinkToken(request, old.linkToken!, undefined, { enforceSameOrigin: false }, T0)).message).toContain("replaced");
-    expect(verifyLinkToken(request, request.credentials.linkToken!, undefined, { enforceSameOrigin: false }, T0).email).toBe("ana@example.com");
+    expect(failure(() => verifyLinkToken(request, old.linkToken!, false, { enforceSameOrigin: false }, T0)).message).toContain("replaced");
+    expect(verifyLinkToken(request, request.credentials.linkToken!, false, { enforceSameOrigin: false }, T0).email).toBe("ana@example.com");
   });
 
   it("stops at maxResends", () => {
@@ -238,13 +264,28 @@ describe("resending", () => {
     expect([error.status, error.errorCode]).toEqual(["ResourceExhausted", "RESEND_LIMIT_EXCEEDED"]);
   });
 
-  it("D8: resends an expired request, renewing its expiry", () => {
-    const request = open();
+  it("D8: resends an expired request with new credentials and a renewed expiry, even without newCredentialsOnResend", () => {
+    const request = open({ passwordlessType: "LINK_OTP" });
+    const old = { ...request.credentials };
+    failure(() => verifyCode(request, "bad", T0));
     const later = T0 + 400_000;
     expect(describeStatus(request, later)).toBe("expired");
-    resendAuthRequest(ctx({}, later), request);
+    resendAuthRequest(ctx({ newCredentialsOnResend: false }, later), request);
     expect(request.expiresAt).toBe(later + 300_000);
+    expect(request.credentials.generation).toBe(1);
+    expect([request.credentials.code, request.credentials.linkToken]).not.toContain(old.code);
+    expect(request.credentials.linkToken).not.toBe(old.linkToken);
+    expect(request.attempts, "new credentials get a fresh attempt budget").toBe(0);
+    expect(failure(() => verifyCode(request, old.code!, later)).errorCode, "the expired code never works again").toBe("OTP_INVALID");
+    expect(failure(() => verifyLinkToken(request, old.linkToken!, false, { enforceSameOrigin: false }, later)).message).toContain("replaced");
     expect(verifyCode(request, request.credentials.code!, later).email).toBe("ana@example.com");
+  });
+
+  it("D8: keeps the credentials of a resend just before expiry", () => {
+    const request = open();
+    const code = request.credentials.code;
+    resendAuthRequest(ctx({}, T0 + 299_999), request);
+    expect(request.credentials).toEqual({ generation: 0, code });
   });
 
   it("D8: refuses verified and locked requests", () => {

@@ -1,3 +1,4 @@
+import { phrased } from "./error-phrases.js";
 import { ERROR_CODES, ScalekitError } from "./errors.js";
 import { describeInstant, MOCK_TIME_MAX } from "./mock-time.js";
 import { randomDigits, randomUrlSafe, randomUuid, UUID_PATTERN, type RandomSource } from "./random-source.js";
@@ -161,8 +162,8 @@ export function magicLink(request: AuthRequest): string | undefined {
 // Deviation D8: resend refused when verified or locked, allowed when expired
 /**
  * Resends an auth request: renews its expiry and either keeps its credentials
- * or, with `newCredentialsOnResend`, issues new ones (the old ones stop working
- * and the attempt count starts over).
+ * or, with `newCredentialsOnResend` or once it has expired, issues new ones
+ * (the old ones stop working and the attempt count starts over).
  */
 export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): AuthRequest {
   if (request.status === "verified") {
@@ -183,14 +184,18 @@ export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): Au
     throw new ScalekitError(
       "ResourceExhausted",
       ERROR_CODES.resendLimitExceeded,
-      `auth request "${request.id}" was already resent ${request.resends} times (limit ${ctx.settings.maxResends}); send a new email`,
+      phrased("tooManyResends", `auth request "${request.id}" was already resent ${request.resends} time${request.resends === 1 ? "" : "s"} (limit ${ctx.settings.maxResends}); send a new email`),
     );
   }
   // Deviation D7: resend renews the expiry; new credentials reset attempts
   const expiresAt = expiryOf(ctx.now, request.expiresIn);
+  // Deviation D8: a resend after expiry always issues new credentials
+  // An expired code or link must never work again: a renewed expiry would
+  // otherwise revive what the user may already have been told is dead.
+  const renew = ctx.settings.newCredentialsOnResend || isExpired(request, ctx.now);
   request.resends += 1;
   request.expiresAt = expiresAt;
-  if (ctx.settings.newCredentialsOnResend) {
+  if (renew) {
     const old = request.credentials;
     if (old.linkToken !== undefined) request.retiredLinkTokens = [...request.retiredLinkTokens, old.linkToken];
     request.credentials = issueCredentials(

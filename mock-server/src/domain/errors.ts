@@ -81,7 +81,6 @@ export const ERROR_CODES = {
   otpNotIssued: "OTP_NOT_ISSUED",
   linkTokenInvalid: "LINK_TOKEN_INVALID",
   linkNotIssued: "LINK_NOT_ISSUED",
-  authRequestMismatch: "AUTH_REQUEST_MISMATCH",
   sameOriginRequired: "SAME_ORIGIN_REQUIRED",
   tooManyAttempts: "TOO_MANY_ATTEMPTS",
   resendLimitExceeded: "RESEND_LIMIT_EXCEEDED",

@@ -1,3 +1,4 @@
+import { phrased } from "./error-phrases.js";
 import { ScalekitError, ERROR_CODES, type FieldViolation } from "./errors.js";
 import { quote } from "./preview.js";
 import type { PasswordlessType, Settings } from "./settings.js";
@@ -195,7 +196,7 @@ export function validateSend(input: SendInput, settings: Settings): ValidSend {
     throw new ScalekitError(
       "InvalidArgument",
       ERROR_CODES.magiclinkAuthUriRequired,
-      `magiclink_auth_uri is required when the passwordless type is ${settings.passwordlessType}: give the URL of your app's magic link callback`,
+      phrased("magiclinkAuthUriRequired", `the passwordless type is ${settings.passwordlessType}, which emails a magic link; give the URL of your app's magic link callback`),
       { field: "magiclink_auth_uri" },
     );
   }

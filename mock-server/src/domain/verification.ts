@@ -1,6 +1,7 @@
 import { isExpired, type AuthRequest, type Verification } from "./auth-request.js";
+import { phrased } from "./error-phrases.js";
 import { ERROR_CODES, ScalekitError } from "./errors.js";
-import type { Settings } from "./settings.js";
+import type { PasswordlessType, Settings } from "./settings.js";
 
 /**
  * Verifying an auth request by code or by magic link token: the checks in
@@ -18,21 +19,21 @@ function assertVerifiable(request: AuthRequest, now: number): void {
     throw new ScalekitError(
       "FailedPrecondition",
       ERROR_CODES.authRequestVerified,
-      `auth request "${request.id}" was already verified; codes and magic links are single use. Send a new email to sign in again.`,
+      phrased("verificationFailed", `auth request "${request.id}" was already verified; codes and magic links are single use. Send a new email to sign in again.`),
     );
   }
   if (request.status === "locked") {
     throw new ScalekitError(
       "ResourceExhausted",
       ERROR_CODES.tooManyAttempts,
-      `auth request "${request.id}" is locked after ${request.attempts} wrong attempts (limit ${request.maxAttempts}). Send a new email.`,
+      phrased("tooManyAttempts", `auth request "${request.id}" is locked after ${request.attempts} wrong attempts (limit ${request.maxAttempts}). Send a new email.`),
     );
   }
   if (isExpired(request, now)) {
     throw new ScalekitError(
       "FailedPrecondition",
       ERROR_CODES.authRequestExpired,
-      `auth request "${request.id}" expired ${ago(now - request.expiresAt)} ago. Resend or send a new email.`,
+      phrased("authRequestExpired", `"${request.id}" expired ${ago(now - request.expiresAt)} ago. Resend it for a new code or link, or send a new email.`),
     );
   }
 }
@@ -48,14 +49,22 @@ function countWrongAttempt(request: AuthRequest): string {
   return `${left} attempt${left === 1 ? "" : "s"} left`;
 }
 
-function verified(request: AuthRequest, now: number): Verification {
+/** The method a verify completed: a code is OTP, a magic link token is LINK. */
+export type VerifiedMethod = Exclude<PasswordlessType, "LINK_OTP">;
+
+function verified(request: AuthRequest, now: number, method: VerifiedMethod): Verification {
   request.status = "verified";
   request.verifiedAt = now;
   return {
     email: request.email,
     ...(request.state !== undefined && { state: request.state }),
     template: request.template,
-    passwordlessType: request.passwordlessType,
+    // Deviation D47: verify reports the method completed, also for LINK_OTP
+    // The descriptor: "the type of passwordless authentication that was successfully
+    // verified, confirming which method the user completed". Send and resend still
+    // answer the environment's type; an OTP request has no link and a LINK request
+    // no code, so for those the method is their type anyway.
+    passwordlessType: method,
   };
 }
 
@@ -72,37 +81,33 @@ export function verifyCode(request: AuthRequest, code: string, now: number): Ver
   }
   if (code !== expected) {
     const outcome = countWrongAttempt(request);
-    throw new ScalekitError("InvalidArgument", ERROR_CODES.otpInvalid, `invalid code for auth request "${request.id}": ${outcome}`, {
+    throw new ScalekitError("InvalidArgument", ERROR_CODES.otpInvalid, phrased("verificationFailed", `invalid code for auth request "${request.id}": ${outcome}`), {
       field: "code",
     });
   }
-  return verified(request, now);
+  return verified(request, now, "OTP");
 }
 
 /**
- * Checks a magic link token. `request` is the auth request the token belongs
- * to (found by the caller); `givenAuthRequestId` is what the verify call sent.
+ * Checks a magic link token against `request`: the auth request the verify
+ * call named by `auth_request_id` when it named one (`named`), otherwise the
+ * one the token was issued for (found by the caller).
  */
 export function verifyLinkToken(
   request: AuthRequest,
   linkToken: string,
-  givenAuthRequestId: string | undefined,
+  named: boolean,
   settings: Pick<Settings, "enforceSameOrigin">,
   now: number,
 ): Verification {
-  if (givenAuthRequestId !== undefined && givenAuthRequestId !== request.id) {
-    throw new ScalekitError(
-      "InvalidArgument",
-      ERROR_CODES.authRequestMismatch,
-      `link_token does not belong to auth request "${givenAuthRequestId}"`,
-      { field: "auth_request_id" },
-    );
-  }
-  if (givenAuthRequestId === undefined && settings.enforceSameOrigin) {
+  if (!named && settings.enforceSameOrigin) {
     throw new ScalekitError(
       "PermissionDenied",
       ERROR_CODES.sameOriginRequired,
-      "same-origin enforcement is on: verify the magic link with the auth_request_id returned by send, from the browser that started the sign-in",
+      phrased(
+        "authRequestIdRequired",
+        "same-origin enforcement is on, so verify the magic link with the auth_request_id returned by send, from the browser that started the sign-in",
+      ),
       { field: "auth_request_id" },
     );
   }
@@ -110,17 +115,19 @@ export function verifyLinkToken(
     throw new ScalekitError(
       "InvalidArgument",
       ERROR_CODES.linkTokenInvalid,
-      `this magic link was replaced by a newer one when auth request "${request.id}" was resent; use the link from the latest email`,
+      phrased("verificationFailed", `this magic link was replaced by a newer one when auth request "${request.id}" was resent; use the link from the latest email`),
       { field: "link_token" },
     );
   }
   assertVerifiable(request, now);
-  // Deviation D10: a wrong link token for a known request counts an attempt
+  // Deviation D10: a wrong link token for a named request counts an attempt
+  // Whether the token is unknown or another request's, the answer is the same,
+  // so a verify reveals nothing about tokens that are not the named request's.
   if (request.credentials.linkToken !== linkToken) {
     const outcome = countWrongAttempt(request);
-    throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, `invalid link_token for auth request "${request.id}": ${outcome}`, {
+    throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, phrased("verificationFailed", `invalid link_token for auth request "${request.id}": ${outcome}`), {
       field: "link_token",
     });
   }
-  return verified(request, now);
+  return verified(request, now, "LINK");
 }

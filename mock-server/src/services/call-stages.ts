@@ -1,3 +1,4 @@
+import { phrased } from "../domain/error-phrases.js";
 import { ERROR_CODES, httpStatusOf, ScalekitError, type GrpcCodeName } from "../domain/errors.js";
 import type { CallFacts } from "../domain/commands.js";
 import type { Operation, Transport } from "../domain/operations.js";
@@ -76,7 +77,7 @@ export function rateLimitRefusal(call: Call, env: Environment): ScalekitError | 
   return new ScalekitError(
     "ResourceExhausted",
     ERROR_CODES.rateLimited,
-    `rate limit exceeded: environment "${env.id}" allows ${limit} ${limit === 1 ? "request" : "requests"} per minute; retry after ${retryAfter}s (mock clock) or raise rateLimitPerMinute`,
+    phrased("rateLimitExceeded", `environment "${env.id}" allows ${limit} ${limit === 1 ? "request" : "requests"} per minute; retry after ${retryAfter}s (mock clock) or raise rateLimitPerMinute`),
     { retryAfter },
   );
 }
@@ -113,7 +114,7 @@ export async function applyFaults(call: Call, env: Environment): Promise<PlanMai
       throw new ScalekitError(action.grpcCode, action.errorCode, action.message, { httpStatus: action.httpStatus });
     case "rateLimit":
       // Deviation D30: rate limits answer ResourceExhausted RATE_LIMITED with retry-after
-      throw new ScalekitError("ResourceExhausted", ERROR_CODES.rateLimited, `rate limit exceeded; retry after ${action.retryAfter}s (fault "${rule.id}")`, {
+      throw new ScalekitError("ResourceExhausted", ERROR_CODES.rateLimited, phrased("rateLimitExceeded", `retry after ${action.retryAfter}s (fault "${rule.id}")`), {
         retryAfter: action.retryAfter,
       });
     case "drop":

@@ -8,6 +8,7 @@ import {
   type Verification,
 } from "../domain/auth-request.js";
 import { verifyCode, verifyLinkToken } from "../domain/verification.js";
+import { phrased } from "../domain/error-phrases.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import type { MailOperation } from "../domain/operations.js";
 import { randomUrlSafe } from "../domain/random-source.js";
@@ -44,7 +45,7 @@ function sendResult(request: AuthRequest): SendResult {
 }
 
 function notFound(id: string): ScalekitError {
-  return new ScalekitError("NotFound", ERROR_CODES.authRequestNotFound, `auth request "${id}" not found in this environment`, {
+  return new ScalekitError("NotFound", ERROR_CODES.authRequestNotFound, phrased("authRequestNotFound", `"${id}" is not an auth request of this environment; check the id its send returned, or send a new email`), {
     field: "auth_request_id",
   });
 }
@@ -91,7 +92,7 @@ export class PasswordlessService {
       const verification =
         command.kind === "verifyCode"
           ? verifyCode(request, command.code, now)
-          : verifyLinkToken(request, command.linkToken, command.authRequestId, env.settings, now);
+          : verifyLinkToken(request, command.linkToken, command.authRequestId !== undefined, env.settings, now);
       env.publish("auth_request.verified", { auth_request_id: request.id, email: request.email });
       return verification;
     } catch (error) {
@@ -103,16 +104,17 @@ export class PasswordlessService {
   }
 
   #requestToVerify(env: Environment, command: VerifyCommand): AuthRequest {
-    if (command.kind === "verifyCode") {
-      const request = env.authRequest(command.authRequestId);
-      if (request === undefined) throw notFound(command.authRequestId);
+    // A code always names its request; a link token names it when auth_request_id is given.
+    const named = command.authRequestId;
+    if (named !== undefined) {
+      // Deviation D10: the named request decides, never the token's owner
+      const request = env.authRequest(named);
+      if (request === undefined) throw notFound(named);
       return request;
     }
-    const request =
-      env.authRequestByLinkToken(command.linkToken) ?? (command.authRequestId === undefined ? undefined : env.authRequest(command.authRequestId));
+    const request = command.kind === "verifyLink" ? env.authRequestByLinkToken(command.linkToken) : undefined;
     if (request === undefined) {
-      if (command.authRequestId !== undefined) throw notFound(command.authRequestId);
-      throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, "link_token is not valid: no magic link was issued with this token", {
+      throw new ScalekitError("InvalidArgument", ERROR_CODES.linkTokenInvalid, phrased("verificationFailed", "link_token is not valid: no magic link was issued with this token"), {
         field: "link_token",
       });
     }

@@ -109,6 +109,25 @@ export const credentialScenarios: Scenario[] = [
     },
   },
   {
+    id: "resend-after-expiry",
+    title: "Resend after expiry sends a new code; the expired one never works again",
+    type: "OTP",
+    needs: ["clock", "settings"],
+    mockErrors: { "verify#1": { errorCode: "OTP_INVALID" } },
+    async run(ctx) {
+      await ctx.control!.settings.update({ newCredentialsOnResend: false });
+      const email = ctx.address();
+      const sent = ok(await ctx.driver.send(email, { expiresIn: 60 }), "send");
+      const first = await ctx.inbox.waitFor(email);
+      await ctx.control!.clock.advance("61s");
+      ok(await ctx.driver.resend(sent.authRequestId), "resend after expiry");
+      const second = await ctx.inbox.waitFor(email, { after: first.cursor });
+      assert.notEqual(second.code, first.code, "a resend after expiry carries a new code, even without new credentials on resend");
+      fails(await ctx.driver.verify({ code: first.code! }, sent.authRequestId), 3, "the expired code");
+      ok(await ctx.driver.verify({ code: second.code! }, sent.authRequestId), "the new code");
+    },
+  },
+  {
     id: "same-origin",
     title: "Same-origin enforcement needs auth_request_id",
     type: "LINK",
@@ -133,6 +152,27 @@ export const credentialScenarios: Scenario[] = [
       const unknown = "h5Y8kT5RVwaea5WEgW4n-6C-aO_-fuTUW7Vb9-Rh3AcY9qxZqQ";
       fails(await ctx.driver.resend(unknown), 5, "a resend of an unknown request");
       fails(await ctx.driver.verify({ code: "123456" }, unknown), 5, "a verify of an unknown request");
+    },
+  },
+  {
+    id: "link-token-of-another-request",
+    title: "A magic link token given with another auth request's id is a wrong attempt on that request",
+    type: "LINK",
+    needs: [],
+    mockErrors: {
+      "verify#1": { errorCode: "LINK_TOKEN_INVALID", message: /4 attempts left/ },
+      "verify#2": { errorCode: "LINK_TOKEN_INVALID", message: /3 attempts left/ },
+    },
+    async run(ctx) {
+      const [owner, named] = [ctx.address("owner"), ctx.address("named")];
+      const ownerSent = ok(await ctx.driver.send(owner, { magiclinkAuthUri: CALLBACK }), "send to the token's owner");
+      const namedSent = ok(await ctx.driver.send(named, { magiclinkAuthUri: CALLBACK }), "send to the named request");
+      const [ownerMail, namedMail] = [await ctx.inbox.waitFor(owner), await ctx.inbox.waitFor(named)];
+      const others = fails(await ctx.driver.verify({ linkToken: ownerMail.linkToken! }, namedSent.authRequestId), 3, "another request's token");
+      const unknown = fails(await ctx.driver.verify({ linkToken: "00000000-0000-4000-8000-000000000000_l" }, namedSent.authRequestId), 3, "a token never issued");
+      assert.equal(others.errorCode, unknown.errorCode, "another request's token is answered as an unknown one");
+      ok(await ctx.driver.verify({ linkToken: ownerMail.linkToken! }, ownerSent.authRequestId), "the token with its own request");
+      ok(await ctx.driver.verify({ linkToken: namedMail.linkToken! }, namedSent.authRequestId), "the named request's own token");
     },
   },
   {

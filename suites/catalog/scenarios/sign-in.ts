@@ -47,10 +47,11 @@ export const signInScenarios: Scenario[] = [
     type: "LINK_OTP",
     needs: [],
     async run(ctx) {
-      const { mail, verified } = await signIn(ctx, "code", true);
+      const { sent, mail, verified } = await signIn(ctx, "code", true);
       assert.match(mail.code!, /^\d{6}$/);
       assert.ok(mail.link?.includes("link_token="), "a LINK_OTP email carries the link too");
-      assert.equal(verified.passwordlessType, "LINK_OTP");
+      assert.equal(sent.passwordlessType, "LINK_OTP", "send answers the environment's type");
+      assert.equal(verified.passwordlessType, "OTP", "verify answers the method the user completed: the code");
     },
   },
   {
@@ -59,8 +60,10 @@ export const signInScenarios: Scenario[] = [
     type: "LINK_OTP",
     needs: [],
     async run(ctx) {
-      const { mail } = await signIn(ctx, "link", true);
+      const { sent, mail, verified } = await signIn(ctx, "link", true);
       assert.ok(mail.code, "a LINK_OTP email carries the code too");
+      assert.equal(sent.passwordlessType, "LINK_OTP", "send answers the environment's type");
+      assert.equal(verified.passwordlessType, "LINK", "verify answers the method the user completed: the magic link");
     },
   },
   {
