@@ -65,6 +65,19 @@ export const settingsFields = z
     authRequestLimit: z.number().int().min(1).max(1_000_000).default(10_000),
     /** Fault rules an environment holds at once; adding past it is refused (each call tries them in turn). */
     faultLimit: z.number().int().min(1).max(100_000).default(1_000),
+    // Deviation D55: built-in template variables come from settings
+    /** `{{app_name}}` in email templates. */
+    appName: z.string().max(256).default("Scalekit Mock"),
+    /** `{{app_logo_url}}` in email templates. */
+    appLogoUrl: z.string().max(1000).default(""),
+    /** `{{app_support_email}}` in email templates. */
+    appSupportEmail: z.string().max(320).default(""),
+    /** `{{app_organization_meta_name}}` in email templates. */
+    appOrganizationMetaName: z.string().max(256).default(""),
+    /** `{{organization_name}}` in email templates. */
+    organizationName: z.string().max(256).default(""),
+    /** `{{user_name}}` in email templates (every recipient gets the same). */
+    userName: z.string().max(256).default(""),
   })
   .strict();
 
