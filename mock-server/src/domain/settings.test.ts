@@ -18,6 +18,12 @@ describe("settings", () => {
       emailLimit: 10_000,
       authRequestLimit: 10_000,
       faultLimit: 1_000,
+      appName: "Scalekit Mock",
+      appLogoUrl: "",
+      appSupportEmail: "",
+      appOrganizationMetaName: "",
+      organizationName: "",
+      userName: "",
     });
   });
 
