@@ -3,6 +3,7 @@ import { credentialScenarios } from "./scenarios/credentials.js";
 import { invalidInputScenarios } from "./scenarios/invalid-input.js";
 import { restWireScenarios } from "./scenarios/rest-wire.js";
 import { signInScenarios } from "./scenarios/sign-in.js";
+import { templateScenarios } from "./scenarios/templates.js";
 import type { Scenario } from "./types.js";
 
 /**
@@ -12,4 +13,11 @@ import type { Scenario } from "./types.js";
  * between targets by the compatibility report instead, and checked against
  * each scenario's `mockErrors` on mock targets.
  */
-export const scenarios: Scenario[] = [...signInScenarios, ...credentialScenarios, ...invalidInputScenarios, ...accessScenarios, ...restWireScenarios];
+export const scenarios: Scenario[] = [
+  ...signInScenarios,
+  ...credentialScenarios,
+  ...invalidInputScenarios,
+  ...accessScenarios,
+  ...restWireScenarios,
+  ...templateScenarios,
+];
