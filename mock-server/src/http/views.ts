@@ -118,7 +118,8 @@ export function environmentJson(env: EnvironmentControl, origin: string, withSec
 
 /** A template type in the control API: its template as written, and whether it is the environment's own. */
 export function templateJson(view: TemplateView) {
-  return { type: view.type, custom: view.custom, ...view.source, variables_required: view.variablesRequired };
+  const { variablesRequired, ...template } = view;
+  return { ...template, variables_required: variablesRequired };
 }
 
 export function templatePreviewJson(preview: TemplatePreview) {

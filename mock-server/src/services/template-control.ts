@@ -6,15 +6,15 @@ import { templatePreviewInput, templatePut } from "../schemas/control.js";
 import type { Environment } from "../state/environment.js";
 import { ControlError, notFound, parseInput } from "./control-error.js";
 
-/** One template type as the control API shows it. */
-export interface TemplateView {
+/** One template type as the control API shows it: the template as written, and whether it is the environment's own. */
+export type TemplateView = {
   type: EmailTemplateType;
   /** The environment's own, not the packaged one. */
   custom: boolean;
-  source: TemplateSource;
+} & TemplateSource & {
   /** Variables a send must supply in `template_variables` (the mock fills in the rest). */
   variablesRequired: string[];
-}
+};
 
 export interface TemplatePreview {
   subject: string;
@@ -136,6 +136,6 @@ export class TemplateControl {
 
   #view(type: EmailTemplateType): TemplateView {
     const template = this.#env.templates.active(type);
-    return { type, custom: this.#env.templates.custom(type) !== undefined, source: template.source, variablesRequired: missingVariables(template, {}) };
+    return { type, custom: this.#env.templates.custom(type) !== undefined, ...template.source, variablesRequired: missingVariables(template, {}) };
   }
 }
