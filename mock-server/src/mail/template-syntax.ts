@@ -27,6 +27,7 @@ export interface CompiledTemplate {
 
 export type Escape = (value: string) => string;
 
+// Deviation D53: Mustache with plain names; partials, dotted names and set-delimiter tags refused
 const NAME = /^[A-Za-z0-9_]+$/;
 const ALLOWED = new Set(["text", "name", "&", "#", "^", "!"]);
 const REFUSED: Record<string, string> = {
