@@ -126,6 +126,18 @@ describe("ScalekitMockClient", () => {
     await client.reset();
   });
 
+  it("templates: list, get, put, delete and preview, each answer as its schema says", async () => {
+    expect((await client.templates.list()).map((t) => views.template.parse(t).custom)).toEqual([false, false]);
+    const put = views.template.parse(await client.templates.put("SIGNIN", { subject: "{{ first_name }}", text: "{{otp}}" }));
+    expect(put).toMatchObject({ custom: true, variables_required: ["first_name"] });
+    expect(views.template.parse(await client.templates.get("SIGNIN"))).toEqual(put);
+    const preview = views.templatePreview.parse(await client.templates.preview("SIGNIN", { templateVariables: { first_name: "Ana" }, email: "p@example.com" }));
+    expect(preview).toEqual({ subject: "Ana", text: "123456", variables_required: [] });
+    expect(views.template.parse(await client.templates.delete("SIGNIN")).custom).toBe(false);
+    const error = await client.templates.put("SIGNIN", { subject: "{{#x}}", text: "t" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, message: 'invalid template: subject: line 1, column 7: Unclosed section "x"' });
+  });
+
   it("authRequests: list and get", async () => {
     const sent = await sendTo("ar@example.com");
     const list = await client.authRequests.list("ar@example.com");

@@ -91,6 +91,17 @@ describe("OpenAPI documents", () => {
     await check("get", `${C}/emails/${latest.id}`);
     await check("get", `${C}/emails/missing`);
     await check("get", `${C}/otp?email=nobody@example.com`);
+    await check("get", `${C}/templates`);
+    await check("put", `${C}/templates/SIGNUP`, { subject: "{{otp}}", text: "Hi {{ first_name }}" });
+    await check("put", `${C}/templates/SIGNUP`, { subject: "{{#otp}}", text: "x" });
+    await check("put", `${C}/templates/OTHER`, { subject: "s", text: "x" });
+    await check("get", `${C}/templates/SIGNUP`);
+    await check("get", `${C}/templates/OTHER`);
+    await check("post", `${C}/templates/SIGNUP/preview`, { template_variables: { first_name: "Ana" } });
+    await check("post", `${C}/templates/SIGNUP/preview`, { template: { subject: "s" } });
+    await check("post", `${C}/templates/OTHER/preview`, {});
+    await check("delete", `${C}/templates/SIGNUP`);
+    await check("delete", `${C}/templates/OTHER`);
     await mock.clock.freeze();
     const sent2 = await check("post", "/api/v1/passwordless/email/send", { email: "p@example.com" }, auth);
     await check("get", `${C}/otp?email=p@example.com`);

@@ -14,6 +14,11 @@ const FLAGS = {
   "passwordless-type": { env: "SCALEKIT_MOCK_PASSWORDLESS_TYPE", type: "string", help: "OTP, LINK or LINK_OTP (default OTP)" },
   "token-ttl": { env: "SCALEKIT_MOCK_TOKEN_TTL", type: "string", help: 'access token lifetime, e.g. 3600 or "1h" (default 1h)' },
   "admin-token": { env: "SCALEKIT_MOCK_ADMIN_TOKEN", type: "string", help: "require Authorization: Bearer <token> on the control API (needed off loopback)" },
+  templates: {
+    env: "SCALEKIT_MOCK_TEMPLATES",
+    type: "string",
+    help: "folder of email templates every environment starts with: manifest.json plus its HTML/text files (see docs/control-api.md)",
+  },
   "smtp-relay": { env: "SCALEKIT_MOCK_SMTP_RELAY", type: "string", help: "also send every captured email to this SMTP server, e.g. smtp://127.0.0.1:1025" },
   "allowed-host": {
     env: "SCALEKIT_MOCK_ALLOWED_HOSTS",
@@ -49,7 +54,7 @@ const FLAGS = {
     type: "string",
     help: `connections open at once; more are closed on arrival (default ${SERVER_LIMIT_DEFAULTS.maxConnections})`,
   },
-  config: { env: "SCALEKIT_MOCK_CONFIG", type: "string", help: "JSON file with any of: port, host, seed, clientId, clientSecret, smtpRelay, settings" },
+  config: { env: "SCALEKIT_MOCK_CONFIG", type: "string", help: "JSON file with any of: port, host, seed, clientId, clientSecret, smtpRelay, settings, templates" },
 } as const;
 
 export function helpText(version: string): string {
@@ -157,6 +162,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
     ...(pick("client-id") !== undefined && { clientId: pick("client-id") }),
     ...(pick("client-secret") !== undefined && { clientSecret: pick("client-secret") }),
     ...(pick("smtp-relay") !== undefined && { smtpRelay: pick("smtp-relay") }),
+    ...(pick("templates") !== undefined && { templates: pick("templates") }),
     ...(pick("admin-token") !== undefined && { adminToken: pick("admin-token") }),
     ...(pick("allowed-host") !== undefined && { allowedHosts: pick("allowed-host")!.split(",").map((name) => name.trim()).filter(Boolean) }),
     ...(pick("first-byte-timeout") !== undefined && { firstByteTimeout: pick("first-byte-timeout") }),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_CLIENT_ID, DEFAULT_SEED } from "./default-client.js";
 import { parseDuration } from "./domain/duration.js";
+import { templateSourceSchema } from "./domain/email-template.js";
 import { ownRecord } from "./domain/own-record.js";
 
 export const DEFAULT_PORT = 8787;
@@ -51,6 +52,22 @@ export const serverOptionsSchema = z
     clientSecret: z.string().min(8).max(500).optional(),
     /** Initial settings of the default environment (see `GET /_mock/v1/settings`). */
     settings: ownRecord(z.string(), z.unknown()).default({}),
+    /**
+     * Email templates every environment starts with: a folder holding `manifest.json` (as
+     * `fixtures/email-templates`), or the templates themselves by type. Types left out use the packaged ones.
+     */
+    templates: z
+      .union([
+        z.string().min(1),
+        z
+          .object({
+            from: z.string().min(3).max(300).optional(),
+            SIGNIN: templateSourceSchema.optional(),
+            SIGNUP: templateSourceSchema.optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
     /** When set, the control API (except /health) requires `Authorization: Bearer <adminToken>`. */
     adminToken: z.string().min(16, "use at least 16 characters").max(500).optional(),
     /**

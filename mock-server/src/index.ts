@@ -8,7 +8,7 @@ import { rpcAwareListener } from "./server/protocol-router.js";
 import { direct, inProcessEnvironment, type MockEnvironment } from "./in-process/environment-api.js";
 import { API_BODY_LIMIT, createHttpApp } from "./http/app.js";
 import type { HttpDeps } from "./http/deps.js";
-import { loadTemplates } from "./mail/templates.js";
+import { compileTemplateObject, readTemplateDir, type TemplateDir } from "./mail/templates.js";
 import { packageVersion } from "./runtime/package-root.js";
 import { listen, type Listening, type RequestHandler } from "./server/listen.js";
 import type { NewEnvironment } from "./services/environment-directory.js";
@@ -26,7 +26,8 @@ export type { FaultRuleInput } from "./schemas/faults.js";
 export type { Snapshot } from "./schemas/snapshot.js";
 export type { JournalEntry, JournalFilter } from "./services/environment-control.js";
 export type { MockEvent };
-export type { MockEnvironment, MockInbox, MockClockControl, MockSettings, MockFaults, WaitOptions, OtpResult, LinkResult } from "./in-process/environment-api.js";
+export type { MockEnvironment, MockInbox, MockClockControl, MockSettings, MockFaults, MockTemplates, WaitOptions, OtpResult, LinkResult } from "./in-process/environment-api.js";
+export type { TemplateSource } from "./domain/email-template.js";
 
 export interface MockScalekitOptions extends Omit<ServerOptionsInput, "settings"> {
   /** Initial settings of the default environment (and the base of new ones). */
@@ -86,7 +87,7 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     clientId: config.clientId,
     clientSecret: config.clientSecret ?? defaultClientSecret(config.seed),
     settings: settingsSchema.parse(config.settings),
-    templates: loadTemplates(),
+    ...(config.templates !== undefined && { templates: startTemplates(config.templates) }),
     issuer: () => url,
     shutdown: shutdown.signal,
   });
@@ -149,6 +150,11 @@ export async function createMockScalekit(options: MockScalekitOptions = {}): Pro
     onEvent: (listener) => control.subscribe(listener),
     close,
   };
+}
+
+/** The `templates` option read and checked: a folder's (named in errors) or the ones given in code. */
+function startTemplates(option: NonNullable<ServerOptions["templates"]>): TemplateDir {
+  return typeof option === "string" ? readTemplateDir(option) : compileTemplateObject(option);
 }
 
 /** The TLS certificate the options ask for: none, generated from the seed, or read from the files given. */

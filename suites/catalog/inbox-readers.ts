@@ -15,7 +15,8 @@ export function mockInbox(control: ScalekitMockClient): InboxReader {
         ...(found.link !== undefined && { link: found.link }),
         ...(found.link_token !== undefined && { linkToken: found.link_token }),
         subject: found.subject,
-        text: found.text,
+        ...(found.text !== undefined && { text: found.text }),
+        ...(found.html !== undefined && { html: found.html }),
         cursor: found.seq,
       };
     },
@@ -48,8 +49,14 @@ export function mailpitInbox(apiUrl: string): InboxReader {
       for (;;) {
         const search = await fetch(`${base}/api/v1/search?query=${encodeURIComponent(`to:"${email}"`)}`).then((r) => r.json() as Promise<{ messages: Array<{ ID: string }> }>);
         if (search.messages.length > after) {
-          const message = await fetch(`${base}/api/v1/message/${search.messages[0]!.ID}`).then((r) => r.json() as Promise<{ Subject: string; Text: string }>);
-          return { ...extractCredentials(message.Text), subject: message.Subject, text: message.Text, cursor: search.messages.length };
+          const message = await fetch(`${base}/api/v1/message/${search.messages[0]!.ID}`).then((r) => r.json() as Promise<{ Subject: string; Text: string; HTML: string }>);
+          return {
+            ...extractCredentials(message.Text || message.HTML),
+            subject: message.Subject,
+            ...(message.Text !== "" && { text: message.Text }),
+            ...(message.HTML !== "" && { html: message.HTML }),
+            cursor: search.messages.length,
+          };
         }
         if (performance.now() > deadline) throw new Error(`no email to ${email} in the mailbox at ${base} (after ${after})`);
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -5,6 +5,7 @@ import { invalidInputScenarios } from "./scenarios/invalid-input.js";
 import { rateLimitScenarios } from "./scenarios/rate-limit.js";
 import { restWireScenarios } from "./scenarios/rest-wire.js";
 import { signInScenarios } from "./scenarios/sign-in.js";
+import { templateScenarios } from "./scenarios/templates.js";
 import type { Scenario } from "./types.js";
 
 /**
@@ -14,5 +15,13 @@ import type { Scenario } from "./types.js";
  * between targets by the compatibility report instead, and checked against
  * each scenario's `mockErrors` on mock targets.
  */
-export const scenarios: Scenario[] = [...signInScenarios, ...credentialScenarios, ...invalidInputScenarios, ...accessScenarios, ...restWireScenarios, ...rateLimitScenarios];
+export const scenarios: Scenario[] = [
+  ...signInScenarios,
+  ...credentialScenarios,
+  ...invalidInputScenarios,
+  ...accessScenarios,
+  ...restWireScenarios,
+  ...rateLimitScenarios,
+  ...templateScenarios,
+];
 scenarios.push(...errorWordingScenarios);

@@ -13,7 +13,10 @@ export interface MailItem {
   link?: string;
   linkToken?: string;
   subject: string;
-  text: string;
+  /** The plain-text body; absent when the email has none (an HTML-only template). */
+  text?: string;
+  /** The HTML body; absent when the email has none (a text-only template). */
+  html?: string;
   /** Pass as `after` to wait for a newer email to the same address. */
   cursor: number;
 }

@@ -1,6 +1,5 @@
 import { settingsSchema } from "../../mock-server/src/domain/settings.js";
 import { createHttpApp } from "../../mock-server/src/http/app.js";
-import { loadTemplates } from "../../mock-server/src/mail/templates.js";
 import { createMockServices } from "../../mock-server/src/services/mock-services.js";
 
 export const CLIENT = { id: "skc_routes", secret: "routes-secret" };
@@ -13,7 +12,6 @@ export function appWithoutSocket() {
     clientId: CLIENT.id,
     clientSecret: CLIENT.secret,
     settings: settingsSchema.parse({}),
-    templates: loadTemplates(),
     issuer: () => "http://localhost",
     shutdown: shutdown.signal,
   });

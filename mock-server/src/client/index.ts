@@ -7,6 +7,7 @@ import type * as views from "../schemas/control-views.js";
 import type { FaultRuleInput } from "../schemas/faults.js";
 import type { Snapshot } from "../schemas/snapshot.js";
 import type { Settings, SettingsInput } from "../domain/settings.js";
+import type { EmailTemplateType, TemplateSource } from "../domain/email-template.js";
 
 // Every answer's type is inferred from the zod schema the server's answers are tested against.
 export type EmailSummary = z.infer<typeof views.emailSummary>;
@@ -19,6 +20,9 @@ export type JournalView = z.infer<typeof views.journalEntry>;
 export type EnvironmentView = z.infer<typeof views.environment>;
 export type HealthView = z.infer<typeof views.health>;
 export type StatsView = z.infer<typeof views.stats>;
+export type TemplateView = z.infer<typeof views.template>;
+export type TemplatePreviewView = z.infer<typeof views.templatePreview>;
+export type { TemplateSource };
 export type { Settings, SettingsInput, FaultRuleInput, Snapshot };
 
 export interface EmailQuery {
@@ -147,6 +151,23 @@ export class ScalekitMockClient {
   readonly settings = {
     get: () => this.#call<Settings>("GET", "/settings"),
     update: (patch: SettingsInput) => this.#call<Settings>("PUT", "/settings", {}, patch),
+  };
+
+  /** The environment's email templates (type SIGNIN or SIGNUP). */
+  readonly templates = {
+    list: () => this.#call<{ templates: TemplateView[] }>("GET", "/templates").then((r) => r.templates),
+    get: (type: EmailTemplateType) => this.#call<TemplateView>("GET", `/templates/${type}`),
+    /** Replaces the template; a 400 names the part (subject, html, text), line and column of a syntax error. */
+    put: (type: EmailTemplateType, template: TemplateSource) => this.#call<TemplateView>("PUT", `/templates/${type}`, {}, template),
+    /** Back to the packaged template; returns it. */
+    delete: (type: EmailTemplateType) => this.#call<TemplateView>("DELETE", `/templates/${type}`),
+    /** Renders the stored template, or `template`, with sample credentials and the given variables. */
+    preview: (type: EmailTemplateType, options: { template?: TemplateSource; templateVariables?: Record<string, string>; email?: string } = {}) =>
+      this.#call<TemplatePreviewView>("POST", `/templates/${type}/preview`, {}, {
+        ...(options.template !== undefined && { template: options.template }),
+        ...(options.templateVariables !== undefined && { template_variables: options.templateVariables }),
+        ...(options.email !== undefined && { email: options.email }),
+      }),
   };
 
   readonly authRequests = {

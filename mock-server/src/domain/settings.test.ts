@@ -19,6 +19,12 @@ describe("settings", () => {
       authRequestLimit: 10_000,
       faultLimit: 1_000,
       rateLimitPerMinute: null,
+      appName: "Scalekit Mock",
+      appLogoUrl: "",
+      appSupportEmail: "",
+      appOrganizationMetaName: "",
+      organizationName: "",
+      userName: "",
     });
   });
 

@@ -71,6 +71,19 @@ export const settingsFields = z
     // Deviation D51: the rate limit is off unless set; a sliding minute on the mock clock
     /** Scalekit API calls the environment admits per minute (a sliding 60 s on its clock); null turns the limit off. */
     rateLimitPerMinute: z.number().int().min(RATE_LIMIT_PER_MINUTE.min).max(RATE_LIMIT_PER_MINUTE.max).nullable().default(null),
+    // Deviation D55: built-in template variables come from settings
+    /** `{{app_name}}` in email templates. */
+    appName: z.string().max(256).default("Scalekit Mock"),
+    /** `{{app_logo_url}}` in email templates. */
+    appLogoUrl: z.string().max(1000).default(""),
+    /** `{{app_support_email}}` in email templates. */
+    appSupportEmail: z.string().max(320).default(""),
+    /** `{{app_organization_meta_name}}` in email templates. */
+    appOrganizationMetaName: z.string().max(256).default(""),
+    /** `{{organization_name}}` in email templates. */
+    organizationName: z.string().max(256).default(""),
+    /** `{{user_name}}` in email templates (every recipient gets the same). */
+    userName: z.string().max(256).default(""),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import { registerEventRoutes } from "./event-routes.js";
 import { registerFaultRoutes } from "./fault-routes.js";
 import { registerJournalRoutes } from "./journal-routes.js";
 import { registerSnapshotRoutes } from "./snapshot-routes.js";
+import { registerTemplateRoutes } from "./template-routes.js";
 import { authRequestJson, clockJson, statsJson } from "./views.js";
 
 /** Picks the environment a control request addresses. */
@@ -14,8 +15,8 @@ export type ControlOf = (c: Context) => EnvironmentControl;
 
 /**
  * The mock's control API for one environment: health, stats, reset,
- * settings, auth requests and clock here; inbox, faults, journal, events and
- * snapshot in their own files. Every route parses its wire format, calls the
+ * settings, auth requests and clock here; inbox, templates, faults, journal,
+ * events and snapshot in their own files. Every route parses its wire format, calls the
  * control service and writes the answer.
  */
 export function controlRoutes(deps: HttpDeps, controlOf: ControlOf): Hono {
@@ -38,6 +39,7 @@ export function controlRoutes(deps: HttpDeps, controlOf: ControlOf): Hono {
   });
 
   registerEmailRoutes(app, controlOf);
+  registerTemplateRoutes(app, controlOf);
 
   app.get("/auth-requests", (c) => {
     const control = controlOf(c);

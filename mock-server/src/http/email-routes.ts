@@ -1,5 +1,6 @@
 import type { Context, Hono } from "hono";
 import { toEml } from "../mail/mime.js";
+import { notFound } from "../services/control-error.js";
 import type { ControlOf } from "./control-routes.js";
 import { credentialsJson, emailJson } from "./views.js";
 
@@ -26,9 +27,11 @@ export function registerEmailRoutes(app: Hono, controlOf: ControlOf): void {
         c.header("content-disposition", `inline; filename="${email.id}.eml"`);
         return c.body(toEml(email), 200, { "content-type": "message/rfc822" });
       case "html":
+        if (email.html === undefined) throw notFound(`email "${email.id}" has no HTML body (its template has text only); read ${email.id}.txt`);
         // The email is ours, but a sandbox keeps any link or script from acting as the mock's origin.
         return c.body(email.html, 200, { "content-type": "text/html; charset=utf-8", "content-security-policy": "sandbox" });
       case "txt":
+        if (email.text === undefined) throw notFound(`email "${email.id}" has no plain-text body (its template has HTML only); read ${email.id}.html`);
         return c.body(email.text, 200, { "content-type": "text/plain; charset=utf-8" });
       default:
         return c.json(emailJson(email, true));

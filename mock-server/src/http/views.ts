@@ -3,6 +3,7 @@ import type { CapturedEmail } from "../mail/email.js";
 import type { ClockState, EnvironmentControl, EnvironmentStats, JournalEntry, RestoreSummary } from "../services/environment-control.js";
 import type { FaultRule } from "../services/fault-control.js";
 import type { UsableCredentials } from "../services/inbox-reads.js";
+import type { TemplatePreview, TemplateView } from "../services/template-control.js";
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
@@ -22,7 +23,8 @@ export function emailJson(email: CapturedEmail, full: boolean) {
     ...(email.link !== undefined && { link: email.link }),
     ...(email.linkToken !== undefined && { link_token: email.linkToken }),
     expires_at: iso(email.expiresAt),
-    ...(full && { html: email.html, text: email.text }),
+    ...(full && email.html !== undefined && { html: email.html }),
+    ...(full && email.text !== undefined && { text: email.text }),
   };
 }
 
@@ -111,5 +113,20 @@ export function environmentJson(env: EnvironmentControl, origin: string, withSec
     control_url: `${origin}/_mock/v1/environments/${env.id}`,
     created_at: iso(env.createdAt),
     settings: env.settings(),
+  };
+}
+
+/** A template type in the control API: its template as written, and whether it is the environment's own. */
+export function templateJson(view: TemplateView) {
+  const { variablesRequired, ...template } = view;
+  return { ...template, variables_required: variablesRequired };
+}
+
+export function templatePreviewJson(preview: TemplatePreview) {
+  return {
+    subject: preview.subject,
+    ...(preview.html !== undefined && { html: preview.html }),
+    ...(preview.text !== undefined && { text: preview.text }),
+    variables_required: preview.variablesRequired,
   };
 }

@@ -6,6 +6,8 @@ import type { Settings, SettingsInput } from "../domain/settings.js";
 import { ControlError } from "../services/control-error.js";
 import type { EnvironmentControl, JournalEntry, JournalFilter, Snapshot } from "../services/environment-control.js";
 import type { FaultRule } from "../services/fault-control.js";
+import type { TemplatePreview, TemplateView } from "../services/template-control.js";
+import type { EmailTemplateType, TemplateSource } from "../domain/email-template.js";
 import type { CapturedEmail, EmailFilter, UsableCredentials } from "../services/inbox-reads.js";
 
 export interface WaitOptions {
@@ -67,6 +69,18 @@ export interface MockFaults {
   clear(): number;
 }
 
+export interface MockTemplates {
+  /** Both types, each the environment's own (`custom`) or the packaged one. */
+  list(): TemplateView[];
+  get(type: EmailTemplateType): TemplateView;
+  /** Replaces the template; a syntax error throws, naming the part (subject, html, text), line and column. */
+  put(type: EmailTemplateType, template: TemplateSource): TemplateView;
+  /** Back to the packaged template; returns it. */
+  delete(type: EmailTemplateType): TemplateView;
+  /** Renders the stored template, or `template`, with sample credentials and the given variables. */
+  preview(type: EmailTemplateType, options?: { template?: TemplateSource; templateVariables?: Record<string, string>; email?: string }): TemplatePreview;
+}
+
 /** One environment as seen from the test's process. */
 export interface MockEnvironment {
   id: string;
@@ -76,6 +90,7 @@ export interface MockEnvironment {
   clock: MockClockControl;
   settings: MockSettings;
   faults: MockFaults;
+  templates: MockTemplates;
   /** The journal of Scalekit calls, newest first. */
   requests(filter?: JournalFilter): JournalEntry[];
   /** How many access tokens this environment has issued since start or reset. */
@@ -189,6 +204,20 @@ export function inProcessEnvironment(control: EnvironmentControl): MockEnvironme
       list: () => control.faults.list(),
       remove: (id) => control.faults.remove(id),
       clear: () => control.faults.clear(),
+    },
+    templates: {
+      list: () => control.templates.list(),
+      get: (type) => direct(() => control.templates.get(type)),
+      put: (type, template) => direct(() => control.templates.put(type, template)),
+      delete: (type) => direct(() => control.templates.delete(type)),
+      preview: (type, options = {}) =>
+        direct(() =>
+          control.templates.preview(type, {
+            ...(options.template !== undefined && { template: options.template }),
+            ...(options.templateVariables !== undefined && { template_variables: options.templateVariables }),
+            ...(options.email !== undefined && { email: options.email }),
+          }),
+        ),
     },
     requests: (filter) => control.requests(filter),
     tokensIssued: () => control.stats().tokensIssued,

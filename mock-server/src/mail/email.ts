@@ -1,9 +1,12 @@
 import { magicLink, type AuthRequest, type TemplateType } from "../domain/auth-request.js";
 import { describeSeconds } from "../domain/duration.js";
+import { builtInVariables, BUILT_IN_TEMPLATE_VARIABLES } from "../domain/email-template.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import type { MailOperation } from "../domain/operations.js";
-import { escapeHtml, renderTemplate } from "./render.js";
-import type { EmailTemplate, TemplateSet } from "./templates.js";
+import type { Settings } from "../domain/settings.js";
+import { RESERVED_TEMPLATE_VARIABLES } from "../domain/validation.js";
+import { escapeHtml, renderTemplate } from "./template-syntax.js";
+import type { EmailTemplate } from "./templates.js";
 
 /** An email as the mock captured it. */
 export interface CapturedEmail {
@@ -26,23 +29,41 @@ export interface CapturedEmail {
   generation: number;
   /** Epoch ms when its auth request expired, as of this email. */
   expiresAt: number;
-  html: string;
-  text: string;
+  /** The HTML body; absent when the template has none. */
+  html?: string;
+  /** The plain-text body; absent when the template has none. */
+  text?: string;
 }
 
 export type EmailDraft = Omit<CapturedEmail, "seq">;
 
-/** Fails when the template uses a variable the send did not supply. */
-export function assertTemplateVariables(templates: TemplateSet, template: TemplateType, supplied: Record<string, string>): void {
-  const missing = templates.templates[template].required.filter((name) => !Object.hasOwn(supplied, name));
+/** Variables the mock fills in: the built-in ones (from settings) and the contextual ones. */
+const FILLED_IN: ReadonlySet<string> = new Set([...BUILT_IN_TEMPLATE_VARIABLES, ...RESERVED_TEMPLATE_VARIABLES]);
+
+/** The variables a template reads that neither the mock nor `supplied` gives, sorted. */
+export function missingVariables(template: EmailTemplate, supplied: Readonly<Record<string, string>>): string[] {
+  return template.variables.filter((name) => !FILLED_IN.has(name) && !Object.hasOwn(supplied, name));
+}
+
+/** Fails when the template uses a variable the send did not supply (Scalekit answers 400). */
+export function assertTemplateVariables(template: EmailTemplate, type: TemplateType, supplied: Readonly<Record<string, string>>): void {
+  const missing = missingVariables(template, supplied);
   if (missing.length > 0) {
     throw new ScalekitError(
       "InvalidArgument",
       ERROR_CODES.templateVariableMissing,
-      `template ${template} uses ${missing.map((n) => `"${n}"`).join(", ")}: supply ${missing.length === 1 ? "it" : "them"} in template_variables`,
+      `the ${type} email template uses ${missing.map((n) => `"${n}"`).join(", ")}, which the request does not provide: supply ${missing.length === 1 ? "it" : "them"} in template_variables, or change the template`,
       { field: "template_variables" },
     );
   }
+}
+
+/** What an email is composed from, besides its auth request: captured at send, so later changes leave it as it was. */
+export interface EmailSource {
+  template: EmailTemplate;
+  from: string;
+  /** The settings at send: the built-in variables' values. */
+  settings: Settings;
 }
 
 /**
@@ -61,6 +82,57 @@ function oneHeaderLine(text: string): string {
 /** "2026-11-28 10:05 UTC": how the expiry reads in an email body. */
 function formatExpiry(epochMs: number): string {
   return new Date(epochMs).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}
+
+/** What the variables of one email are made from. */
+export interface EmailContext {
+  settings: Settings;
+  /** The recipient: `{{user_email}}`. */
+  to: string;
+  templateVariables: Readonly<Record<string, string>>;
+  otp?: string;
+  link?: string;
+  /** Seconds. */
+  expiresIn: number;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** Every variable a template may read for this email. */
+export function emailVariables(context: EmailContext): Record<string, string> {
+  const { expiresIn, expiresAt } = context;
+  // Deviation D54: a request's template variable overrides a built-in one of the same name
+  // Contextual variables the passwordless type does not send render empty, so sections can test them.
+  // The formatted times are getters: a template that does not use one never formats it.
+  return {
+    ...builtInVariables(context.settings, context.to),
+    ...context.templateVariables,
+    otp: context.otp ?? "",
+    link: context.link ?? "",
+    get expiry_time_relative() {
+      return describeSeconds(expiresIn);
+    },
+    get expiry_time() {
+      return formatExpiry(expiresAt);
+    },
+    get expire_time() {
+      return formatExpiry(expiresAt);
+    },
+  };
+}
+
+export function renderSubject(template: EmailTemplate, variables: Readonly<Record<string, string>>): string {
+  return oneHeaderLine(renderTemplate(template.subject, variables));
+}
+
+/** The HTML body, values HTML-escaped; undefined when the template has none. */
+export function renderHtml(template: EmailTemplate, variables: Readonly<Record<string, string>>): string | undefined {
+  return template.html === undefined ? undefined : renderTemplate(template.html, variables, escapeHtml);
+}
+
+/** The plain-text body, values as they are; undefined when the template has none. */
+export function renderText(template: EmailTemplate, variables: Readonly<Record<string, string>>): string | undefined {
+  return template.text === undefined ? undefined : renderTemplate(template.text, variables);
 }
 
 /**
@@ -84,17 +156,18 @@ class ComposedEmail implements CapturedEmail {
   readonly generation: number;
   readonly expiresAt: number;
   readonly #source: EmailTemplate;
+  readonly #settings: Settings;
   readonly #templateVariables: Readonly<Record<string, string>>;
   readonly #expiresIn: number;
 
-  constructor(templates: TemplateSet, request: AuthRequest, options: { id: string; kind: MailOperation; now: number }) {
+  constructor(source: EmailSource, request: AuthRequest, options: { id: string; kind: MailOperation; now: number }) {
     const { code, linkToken, generation } = request.credentials;
     const link = magicLink(request);
     this.id = options.id;
     this.environmentId = request.environmentId;
     this.authRequestId = request.id;
     this.kind = options.kind;
-    this.from = templates.from;
+    this.from = source.from;
     this.to = request.email;
     this.date = options.now;
     this.template = request.template;
@@ -103,50 +176,44 @@ class ComposedEmail implements CapturedEmail {
     if (linkToken !== undefined) this.linkToken = linkToken;
     this.generation = generation;
     this.expiresAt = request.expiresAt;
-    this.#source = templates.templates[request.template];
+    this.#source = source.template;
+    this.#settings = source.settings;
     this.#templateVariables = request.templateVariables;
     this.#expiresIn = request.expiresIn;
   }
 
   #variables(): Record<string, string> {
-    const expiresIn = this.#expiresIn;
-    const expiresAt = this.expiresAt;
-    // The mock's own variables are getters: a template that does not use one never formats it.
-    return {
-      ...this.#templateVariables,
+    return emailVariables({
+      settings: this.#settings,
+      to: this.to,
+      templateVariables: this.#templateVariables,
       ...(this.otp !== undefined && { otp: this.otp }),
       ...(this.link !== undefined && { link: this.link }),
-      get expiry_time_relative() {
-        return describeSeconds(expiresIn);
-      },
-      get expiry_time() {
-        return formatExpiry(expiresAt);
-      },
-      get expire_time() {
-        return formatExpiry(expiresAt);
-      },
-    };
+      expiresIn: this.#expiresIn,
+      expiresAt: this.expiresAt,
+    });
   }
 
   get subject(): string {
-    return oneHeaderLine(renderTemplate(this.#source.subject, this.#variables()));
+    return renderSubject(this.#source, this.#variables());
   }
 
-  get html(): string {
-    return renderTemplate(this.#source.html, this.#variables(), escapeHtml);
+  get html(): string | undefined {
+    return renderHtml(this.#source, this.#variables());
   }
 
-  get text(): string {
-    return renderTemplate(this.#source.text, this.#variables());
+  get text(): string | undefined {
+    return renderText(this.#source, this.#variables());
   }
 
   /** Plain data with the bodies, for snapshots and JSON. */
   toJSON(): CapturedEmail {
-    return { ...this, subject: this.subject, html: this.html, text: this.text };
+    const { html, text } = this;
+    return { ...this, subject: this.subject, ...(html !== undefined && { html }), ...(text !== undefined && { text }) };
   }
 }
 
 /** Composes the email an auth request sends now; `seq` is set when an inbox captures it. */
-export function composeEmail(templates: TemplateSet, request: AuthRequest, options: { id: string; kind: MailOperation; now: number }): EmailDraft {
-  return new ComposedEmail(templates, request, options);
+export function composeEmail(source: EmailSource, request: AuthRequest, options: { id: string; kind: MailOperation; now: number }): EmailDraft {
+  return new ComposedEmail(source, request, options);
 }

@@ -41,10 +41,16 @@ export function quotedPrintable(text: string): string {
     .join("\r\n");
 }
 
-/** The email as an RFC 5322 message (multipart/alternative: text, then HTML). */
+function part(type: "plain" | "html", body: string): string[] {
+  return [`Content-Type: text/${type}; charset=utf-8`, "Content-Transfer-Encoding: quoted-printable", "", quotedPrintable(body)];
+}
+
+/**
+ * The email as an RFC 5322 message: multipart/alternative (text, then HTML)
+ * when it has both bodies, else the one part it has.
+ */
 export function toEml(email: CapturedEmail): string {
-  const boundary = `=_scalekit-mock_${email.id}`;
-  return [
+  const headers = [
     `Message-ID: <${email.id}@scalekit-mock.test>`,
     `Date: ${rfc5322Date(email.date)}`,
     `From: ${encodeHeader(email.from)}`,
@@ -52,18 +58,20 @@ export function toEml(email: CapturedEmail): string {
     `Subject: ${encodeHeader(email.subject)}`,
     "MIME-Version: 1.0",
     `X-Scalekit-Auth-Request-Id: ${email.authRequestId}`,
+  ];
+  const { html, text } = email;
+  if (html === undefined || text === undefined) {
+    return [...headers, ...part(html === undefined ? "plain" : "html", html ?? text ?? ""), ""].join("\r\n");
+  }
+  const boundary = `=_scalekit-mock_${email.id}`;
+  return [
+    ...headers,
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
     "",
     `--${boundary}`,
-    "Content-Type: text/plain; charset=utf-8",
-    "Content-Transfer-Encoding: quoted-printable",
-    "",
-    quotedPrintable(email.text),
+    ...part("plain", text),
     `--${boundary}`,
-    "Content-Type: text/html; charset=utf-8",
-    "Content-Transfer-Encoding: quoted-printable",
-    "",
-    quotedPrintable(email.html),
+    ...part("html", html),
     `--${boundary}--`,
     "",
   ].join("\r\n");

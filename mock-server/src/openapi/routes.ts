@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PASSWORDLESS_REST_PREFIX } from "../domain/operations.js";
-import { authRequestsQuery, clockChange, emailListQuery, latestEmailQuery, newEnvironment, otpQuery, requestsQuery } from "../schemas/control.js";
+import { authRequestsQuery, clockChange, emailListQuery, latestEmailQuery, newEnvironment, otpQuery, requestsQuery, templatePreviewInput, templatePut } from "../schemas/control.js";
 import * as views from "../schemas/control-views.js";
 import { faultRuleInput } from "../schemas/faults.js";
 import * as scalekit from "../schemas/scalekit.js";
@@ -105,6 +105,28 @@ export const controlRoutes: RouteDoc[] = [
     summary: "The newest code or link to an address that still works",
     query: otpQuery,
     responses: { 200: { description: "credentials", schema: views.otp }, 400: controlError, 404: controlError, 503: controlError },
+  },
+  { method: "get", path: `${C}/templates`, summary: "The email templates, SIGNIN and SIGNUP, each the environment's own or the packaged one", responses: { 200: { description: "templates", schema: views.templateList } } },
+  { method: "get", path: `${C}/templates/{type}`, summary: "One email template (type SIGNIN or SIGNUP)", responses: { 200: { description: "the template", schema: views.template }, 404: controlError } },
+  {
+    method: "put",
+    path: `${C}/templates/{type}`,
+    summary: "Replace the environment's email template of this type (Mustache: {{ name }}, sections, comments)",
+    body: templatePut,
+    responses: { 200: { description: "the template", schema: views.template }, 400: controlError, 404: controlError, 415: controlError },
+  },
+  {
+    method: "delete",
+    path: `${C}/templates/{type}`,
+    summary: "Back to the packaged template of this type",
+    responses: { 200: { description: "the packaged template", schema: views.template }, 404: controlError },
+  },
+  {
+    method: "post",
+    path: `${C}/templates/{type}/preview`,
+    summary: "Render the stored template (or one given) with sample credentials, the settings' built-in values and the given template_variables",
+    body: templatePreviewInput,
+    responses: { 200: { description: "the rendered email", schema: views.templatePreview }, 400: controlError, 404: controlError, 415: controlError },
   },
   { method: "get", path: `${C}/auth-requests`, summary: "Auth requests, newest first", query: authRequestsQuery, responses: { 200: { description: "auth requests", schema: views.authRequestList } } },
   { method: "get", path: `${C}/auth-requests/{id}`, summary: "One auth request", responses: { 200: { description: "the auth request", schema: views.authRequest }, 404: controlError } },

@@ -6,7 +6,7 @@ import { FAULT_OPERATIONS } from "./faults.js";
 /** Response bodies of the control API (`/_mock/v1`). */
 
 const iso = z.iso.datetime();
-const template = z.enum(["SIGNIN", "SIGNUP"]);
+const templateType = z.enum(["SIGNIN", "SIGNUP"]);
 
 export const health = z.object({ status: z.literal("ok"), name: z.literal("scalekit-mock"), version: z.string() }).strict();
 
@@ -31,7 +31,7 @@ export const emailSummary = z
     to: z.string(),
     subject: z.string(),
     date: iso,
-    template,
+    template: templateType,
     otp: z.string().optional(),
     link: z.string().optional(),
     link_token: z.string().optional(),
@@ -39,7 +39,8 @@ export const emailSummary = z
   })
   .strict();
 
-export const email = emailSummary.extend({ html: z.string(), text: z.string() }).strict();
+/** A template may have only one body: the other is then absent. */
+export const email = emailSummary.extend({ html: z.string().optional(), text: z.string().optional() }).strict();
 export const emailList = z.object({ count: z.number().int(), emails: z.array(emailSummary) }).strict();
 
 export const otp = z
@@ -48,7 +49,7 @@ export const otp = z
     link: z.string().optional(),
     link_token: z.string().optional(),
     auth_request_id: z.string(),
-    template,
+    template: templateType,
     expires_at: iso,
     seq: z.number().int().positive(),
     email_id: z.string(),
@@ -61,7 +62,7 @@ export const authRequest = z
     email: z.string(),
     status: z.enum(["pending", "verified", "locked", "expired"]),
     passwordless_type: z.enum(["OTP", "LINK", "LINK_OTP"]),
-    template,
+    template: templateType,
     state: z.string().optional(),
     magiclink_auth_uri: z.string().optional(),
     template_variables: z.record(z.string(), z.string()),
@@ -134,4 +135,23 @@ export const environmentList = z.object({ environments: z.array(environment) }).
 
 export const snapshotRestored = z
   .object({ restored: z.literal(true), environment_id: z.string(), auth_requests: z.number().int(), emails: z.number().int(), faults: z.number().int() })
+  .strict();
+
+/** One template type: its template as written, and whether it is the environment's own (`custom`) or the packaged one. */
+export const template = z
+  .object({
+    type: templateType,
+    custom: z.boolean(),
+    subject: z.string(),
+    html: z.string().optional(),
+    text: z.string().optional(),
+    /** Variables a send must supply in template_variables; the mock fills in the built-in and contextual ones. */
+    variables_required: z.array(z.string()),
+  })
+  .strict();
+
+export const templateList = z.object({ templates: z.array(template) }).strict();
+
+export const templatePreview = z
+  .object({ subject: z.string(), html: z.string().optional(), text: z.string().optional(), variables_required: z.array(z.string()) })
   .strict();

@@ -4,6 +4,7 @@ import { describeValue } from "../domain/preview.js";
 import { isMockTime, MOCK_TIME_RANGE } from "../domain/mock-time.js";
 import { chosenId } from "../domain/ids.js";
 import { OPERATIONS, TRANSPORTS } from "../domain/operations.js";
+import { templateSourceSchema } from "../domain/email-template.js";
 import { ownRecord } from "../domain/own-record.js";
 
 /** Longest a long-poll may wait. */
@@ -122,3 +123,16 @@ export const newEnvironment = z
   .strict();
 
 export type NewEnvironmentBody = z.output<typeof newEnvironment>;
+
+/** `PUT /templates/{type}`: a subject and the HTML and/or text body. */
+export const templatePut = templateSourceSchema;
+
+/** `POST /templates/{type}/preview`: the stored template, or one given, with these variables. */
+export const templatePreviewInput = z
+  .object({
+    template: templateSourceSchema.optional(),
+    template_variables: ownRecord(z.string().min(1).max(100), z.string().max(1000)).optional(),
+    /** The recipient, `{{user_email}}`; "user@example.com" when left out. */
+    email: z.string().min(1).max(320).optional(),
+  })
+  .strict();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { MAIL_OPERATIONS } from "../domain/operations.js";
 import { ISSUED_CREDENTIALS } from "../domain/auth-request.js";
 import { MOCK_TIME_MAX, MOCK_TIME_MIN, MOCK_TIME_RANGE } from "../domain/mock-time.js";
+import { templateSourceSchema } from "../domain/email-template.js";
 import { ownRecord } from "../domain/own-record.js";
 import { OTP_LENGTH, settingsSchema } from "../domain/settings.js";
 import { isEmailAddress, templateVariables } from "../domain/validation.js";
@@ -95,10 +96,11 @@ export const emailSnapshot = z
     generation: z.number().int().nonnegative(),
     expiresAt: epochMs,
     subject: headerText,
-    html: z.string(),
-    text: z.string(),
+    html: z.string().optional(),
+    text: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .refine((email) => email.html !== undefined || email.text !== undefined, { message: "an email needs html, text or both", path: ["text"] });
 
 const faultSnapshot = z
   .object({ matches: z.number().int().nonnegative(), hits: z.number().int().nonnegative() })
@@ -128,6 +130,8 @@ export const snapshotSchema = z
         authRequests: z.array(authRequestSnapshot),
         inbox: z.object({ emails: z.array(emailSnapshot), nextSeq: z.number().int().positive() }).strict(),
         faults: z.array(faultSnapshot),
+        /** The environment's own email templates, as written; their syntax is checked on import. */
+        templates: z.object({ SIGNIN: templateSourceSchema.optional(), SIGNUP: templateSourceSchema.optional() }).strict().optional(),
       })
       .strict(),
   })

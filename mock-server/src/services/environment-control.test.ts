@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { settingsSchema } from "../domain/settings.js";
-import { loadTemplates } from "../mail/templates.js";
 import { ClockRangeError } from "../state/clock.js";
 import type { Environment } from "../state/environment.js";
 import { EnvironmentStore } from "../state/environments.js";
@@ -20,7 +19,7 @@ function setup() {
   const tokens = { issuedCount: (env: Environment) => issued.get(env) ?? 0, forgetIssued: (env: Environment) => void issued.delete(env) };
   const shutdown = new AbortController();
   const directory = new EnvironmentDirectory(store, { tokens, events, shutdown: shutdown.signal });
-  const passwordless = new PasswordlessService(loadTemplates());
+  const passwordless = new PasswordlessService();
   const send = (email: string, env: Environment = store.default) => passwordless.send(env, { email, templateVariables: {} });
   return { store, directory, control: directory.default, issued, send, shutdown };
 }

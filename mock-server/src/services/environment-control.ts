@@ -12,6 +12,7 @@ import { ControlError, invalidInput, notFound, parseInput } from "./control-erro
 import { restoreSnapshot, snapshotDocument, type RestoreSummary, type Snapshot } from "./environment-snapshot.js";
 import { FaultControl } from "./fault-control.js";
 import { InboxReads } from "./inbox-reads.js";
+import { TemplateControl } from "./template-control.js";
 import type { TokenService } from "./tokens.js";
 
 export type { AuthRequest, ClockChange, ClockState, JournalEntry, JournalFilter, MockEvent, RestoreSummary, Settings, Snapshot };
@@ -41,6 +42,7 @@ export interface EnvironmentStats {
 export class EnvironmentControl {
   readonly inbox: InboxReads;
   readonly faults: FaultControl;
+  readonly templates: TemplateControl;
   readonly #env: Environment;
   readonly #deps: ControlDeps;
 
@@ -49,6 +51,7 @@ export class EnvironmentControl {
     this.#deps = deps;
     this.inbox = new InboxReads(env, deps.shutdown);
     this.faults = new FaultControl(env);
+    this.templates = new TemplateControl(env);
   }
 
   get id(): string {

@@ -4,6 +4,7 @@ import { ClockRangeError } from "../state/clock.js";
 import type { Environment } from "../state/environment.js";
 import { ControlError, parseInput } from "./control-error.js";
 import { faultRefusal } from "./fault-control.js";
+import { compileTemplates } from "./template-control.js";
 
 export type { Snapshot };
 
@@ -31,8 +32,9 @@ export interface RestoreSummary {
  */
 export function restoreSnapshot(env: Environment, input: unknown): RestoreSummary {
   const snapshot = parseInput(snapshotSchema, input, "snapshot");
+  const templates = compileTemplates(snapshot.state.templates, "state.templates.");
   try {
-    env.importState(snapshot.state);
+    env.importState(snapshot.state, templates);
   } catch (error) {
     // The schema checks both already; these only guard against a gap between it and the state classes.
     if (error instanceof ClockRangeError) {

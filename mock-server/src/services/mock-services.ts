@@ -1,5 +1,5 @@
 import type { Settings } from "../domain/settings.js";
-import { loadTemplates, type TemplateSet } from "../mail/templates.js";
+import type { TemplateDir } from "../mail/templates.js";
 import { EnvironmentStore } from "../state/environments.js";
 import { EventBus } from "../state/events.js";
 import { EnvironmentDirectory } from "./environment-directory.js";
@@ -12,8 +12,8 @@ export interface MockServicesOptions {
   clientId: string;
   clientSecret: string;
   settings: Settings;
-  /** The email templates; the packaged ones when left out. */
-  templates?: TemplateSet;
+  /** Every environment's own email templates at start (`--templates`); the packaged ones otherwise. */
+  templates?: TemplateDir;
   /** The mock's URL, the issuer of its tokens (known once it listens). */
   issuer: () => string;
   /** Aborted when the mock shuts down: long-polls end. */
@@ -37,10 +37,11 @@ export function createMockServices(options: MockServicesOptions): MockServices {
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     settings: options.settings,
+    ...(options.templates !== undefined && { templates: options.templates }),
   });
   const tokens = new TokenService(options.issuer);
   return {
-    scalekit: new ScalekitCalls(environments, new PasswordlessService(options.templates ?? loadTemplates()), tokens),
+    scalekit: new ScalekitCalls(environments, new PasswordlessService(), tokens),
     control: new EnvironmentDirectory(environments, { tokens, events, shutdown: options.shutdown }),
     tokens,
   };

@@ -16,7 +16,6 @@ import type { PasswordlessType } from "../domain/settings.js";
 import type { ResendCommand, VerifyCommand } from "../domain/commands.js";
 import { validateResend, validateSend, type SendInput } from "../domain/validation.js";
 import { assertTemplateVariables, composeEmail } from "../mail/email.js";
-import type { TemplateSet } from "../mail/templates.js";
 import type { Environment } from "../state/environment.js";
 import type { MailPlan, PlanMail } from "./call-stages.js";
 
@@ -55,16 +54,10 @@ function notFound(id: string): ScalekitError {
  * this, so they behave the same by construction.
  */
 export class PasswordlessService {
-  readonly #templates: TemplateSet;
-
-  constructor(templates: TemplateSet) {
-    this.#templates = templates;
-  }
-
   /** `mail` decides, at delivery, what becomes of the email (mail faults may lose or delay it). */
   send(env: Environment, input: SendInput, mail: PlanMail = NOW): SendResult {
     const valid = validateSend(input, env.settings);
-    assertTemplateVariables(this.#templates, valid.template, valid.templateVariables);
+    assertTemplateVariables(env.templates.active(valid.template), valid.template, valid.templateVariables);
     const ctx = context(env);
     // Refused before the send is counted, so a refused send leaves the next one's credentials as they were.
     expiryOf(ctx.now, valid.expiresIn);
@@ -78,6 +71,8 @@ export class PasswordlessService {
     validateResend(input);
     const request = env.authRequest(input.authRequestId);
     if (request === undefined) throw notFound(input.authRequestId);
+    // Deviation D57: a resend renders the template of now, so it needs that template's variables too
+    assertTemplateVariables(env.templates.active(request.template), request.template, request.templateVariables);
     resendAuthRequest(context(env), request);
     env.saveAuthRequest(request);
     this.#deliver(env, request, "resend", mail);
@@ -125,8 +120,9 @@ export class PasswordlessService {
     const mail: MailPlan = planMail();
     if (mail.mode === "drop") return;
     const id = randomUrlSafe(env.random.stream(env.id, addressKey(request.email), request.sendIndex, "email", request.resends), 22);
-    // Composed now, so the Date header and expiry read as at send time, even when delivered late.
-    const draft = composeEmail(this.#templates, request, { id, kind, now: env.clock.now() });
+    // Composed now, so the Date header, expiry, template and settings are those of send time, even when delivered late.
+    const source = { template: env.templates.active(request.template), from: env.templates.from, settings: env.settings };
+    const draft = composeEmail(source, request, { id, kind, now: env.clock.now() });
     if (mail.mode === "delay") env.inbox.captureLater(draft, mail.delayMs);
     else env.inbox.capture(draft);
   }

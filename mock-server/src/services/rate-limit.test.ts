@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resendCommand, sendCommand, verifyCommand, type InvalidCommand, type ScalekitCommand } from "../domain/commands.js";
 import { defaultSettings } from "../domain/settings.js";
-import { loadTemplates } from "../mail/templates.js";
 import { faultRuleInput } from "../schemas/faults.js";
 import { EnvironmentStore } from "../state/environments.js";
 import { EventBus, type MockEvent } from "../state/events.js";
@@ -9,7 +8,6 @@ import { PasswordlessService } from "./passwordless.js";
 import { ScalekitCalls, type ResultOf } from "./scalekit-call.js";
 import { TokenService } from "./tokens.js";
 
-const templates = loadTemplates();
 const tokens = new TokenService(() => "http://unit.test");
 
 /** The call pipeline over one environment with a frozen clock and the given limit; every event it publishes. */
@@ -18,7 +16,7 @@ async function limited(rateLimitPerMinute: number | null) {
   const events: MockEvent[] = [];
   bus.subscribe((event) => events.push(event));
   const environments = new EnvironmentStore({ seed: "rate", bus, clientId: "skc_rate", clientSecret: "rate-secret", settings: defaultSettings() });
-  const calls = new ScalekitCalls(environments, new PasswordlessService(templates), tokens);
+  const calls = new ScalekitCalls(environments, new PasswordlessService(), tokens);
   const env = environments.default;
   env.updateSettings({ rateLimitPerMinute });
   env.clock.apply({ set: Date.UTC(2026, 10, 28, 10), freeze: true });
@@ -112,7 +110,7 @@ describe("rateLimitPerMinute", () => {
     const snapshot = env.exportState();
     expect(snapshot.settings.rateLimitPerMinute).toBe(1);
     expect((await run(send(1))).kind).toBe("error");
-    env.importState(snapshot);
+    env.importState(snapshot, {});
     expect((await run(send(2))).kind).toBe("ok");
   });
 });

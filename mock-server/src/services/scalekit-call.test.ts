@@ -3,7 +3,6 @@ import { sendCommand, verifyCommand, type InvalidCommand, type ScalekitCommand }
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import type { Transport } from "../domain/operations.js";
 import { defaultSettings } from "../domain/settings.js";
-import { loadTemplates } from "../mail/templates.js";
 import { faultRuleInput } from "../schemas/faults.js";
 import { EnvironmentStore } from "../state/environments.js";
 import { EventBus } from "../state/events.js";
@@ -11,14 +10,13 @@ import { PasswordlessService } from "./passwordless.js";
 import { ScalekitCalls, type ResultOf } from "./scalekit-call.js";
 import { TokenService } from "./tokens.js";
 
-const templates = loadTemplates();
 // One key pair for every test: generating it is what takes time.
 const tokens = new TokenService(() => "http://unit.test");
 
 /** The pipeline with its real collaborators, in-process: no server, no socket. */
 async function pipeline() {
   const environments = new EnvironmentStore({ seed: "pipeline", bus: new EventBus(), clientId: "skc_unit", clientSecret: "unit-secret", settings: defaultSettings() });
-  const calls = new ScalekitCalls(environments, new PasswordlessService(templates), tokens);
+  const calls = new ScalekitCalls(environments, new PasswordlessService(), tokens);
   const env = environments.default;
   const bearer = `Bearer ${(await tokens.issue(env)).access_token}`;
   const run = <C extends ScalekitCommand>(command: C | InvalidCommand | (() => never), options: { transport?: Transport; authorization?: string | undefined } = {}) =>
@@ -118,7 +116,7 @@ describe("the Scalekit call pipeline", () => {
 
   it("journals a result that fails to encode as Internal, not as ok", async () => {
     const { env, environments } = await pipeline();
-    const calls = new ScalekitCalls(environments, new PasswordlessService(templates), tokens);
+    const calls = new ScalekitCalls(environments, new PasswordlessService(), tokens);
     const bearer = `Bearer ${(await tokens.issue(env)).access_token}`;
     const bug = new Error("encoding failed");
     const encoding = calls.call({

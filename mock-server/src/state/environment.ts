@@ -4,8 +4,10 @@ import { addressKey, type AuthRequest } from "../domain/auth-request.js";
 import { isMockTime } from "../domain/mock-time.js";
 import { settingsSchema, type Settings, type SettingsInput } from "../domain/settings.js";
 import { FaultRules } from "../faults/rules.js";
+import { EnvironmentTemplates } from "../mail/environment-templates.js";
 import { Inbox } from "../mail/inbox.js";
 import { RateWindow } from "../domain/rate-window.js";
+import type { EmailTemplates, TemplateDir } from "../mail/templates.js";
 import { SeededRandom } from "../domain/seeded-random.js";
 import type { Publish } from "./events.js";
 import { Journal } from "./journal.js";
@@ -22,6 +24,8 @@ export interface EnvironmentOptions {
   wallTime?: () => number;
   /** Where the environment's events go (the server's event bus). */
   publish?: Publish;
+  /** Its own email templates at start (`--templates`); the packaged ones otherwise. */
+  templates?: TemplateDir;
 }
 
 /**
@@ -44,6 +48,7 @@ export class Environment {
   readonly inbox = new Inbox(() => this.#settings.emailLimit);
   /** The calls `rateLimitPerMinute` counts; not in snapshots (a restored environment starts with room). */
   readonly rateWindow = new RateWindow();
+  readonly templates: EnvironmentTemplates;
   readonly publish: Publish;
   #seed: string;
   #random: SeededRandom;
@@ -64,6 +69,7 @@ export class Environment {
     this.#random = new SeededRandom(options.seed);
     this.#faults = new FaultRules(this.#random, options.id, () => this.#settings.faultLimit);
     this.clock = new MockClock(options.wallTime);
+    this.templates = new EnvironmentTemplates(options.templates === undefined ? {} : { initial: options.templates });
     this.createdAt = this.clock.now();
     this.#initialSettings = options.settings;
     this.#settings = options.settings;
@@ -169,8 +175,9 @@ export class Environment {
     return [...this.#authRequests.values()].reverse();
   }
 
-  /** Back to the state at start: no requests, mail, faults or journal; initial settings; real time. */
+  /** Back to the state at start: no requests, mail, faults or journal; initial settings and templates; real time. */
   reset(): void {
+    this.templates.reset();
     this.#authRequests.clear();
     this.#linkTokens.clear();
     this.#sendsPerAddress.clear();
@@ -185,6 +192,7 @@ export class Environment {
 
   /** Everything a snapshot holds, as plain data. */
   exportState() {
+    const templates = this.templates.export();
     return {
       seed: this.#seed,
       settings: this.#settings,
@@ -194,6 +202,7 @@ export class Environment {
       authRequests: [...this.#authRequests.values()],
       inbox: this.inbox.export(),
       faults: this.#faults.list().map((rule) => ({ ...rule.spec, matches: rule.matches, hits: rule.hits })),
+      ...(templates !== undefined && { templates }),
     };
   }
 
@@ -202,7 +211,7 @@ export class Environment {
    * snapshotSchema). What can still refuse it is built before the old state
    * is touched, so a refused import changes nothing.
    */
-  importState(state: ReturnType<Environment["exportState"]>): void {
+  importState(state: ReturnType<Environment["exportState"]>, templates: EmailTemplates): void {
     if (!isMockTime(state.clock.now)) throw new ClockRangeError("set", state.clock.now);
     const random = new SeededRandom(state.seed);
     const faults = new FaultRules(random, this.id, () => this.#settings.faultLimit);
@@ -222,5 +231,6 @@ export class Environment {
     }
     this.clock.apply({ set: state.clock.now, freeze: state.clock.frozen });
     this.inbox.import({ emails: state.inbox.emails.map(own), nextSeq: state.inbox.nextSeq });
+    this.templates.replace(templates);
   }
 }

@@ -3,6 +3,7 @@ import { chosenIdProblem } from "../domain/ids.js";
 import { randomUrlSafe } from "../domain/random-source.js";
 import { settingsSchema, type Settings, type SettingsInput } from "../domain/settings.js";
 import { SeededRandom } from "../domain/seeded-random.js";
+import type { TemplateDir } from "../mail/templates.js";
 import { Environment } from "./environment.js";
 import type { EventBus } from "./events.js";
 
@@ -27,10 +28,13 @@ export class EnvironmentStore {
   readonly #bus: EventBus;
   readonly #baseSettings: Settings;
   readonly #wallTime: (() => number) | undefined;
+  readonly #templates: TemplateDir | undefined;
   #created = 0;
 
-  constructor(options: { seed: string; bus: EventBus; clientId: string; clientSecret: string; settings: Settings; wallTime?: () => number }) {
+  /** `templates`: what every environment starts with (`--templates`), the default one and those created later. */
+  constructor(options: { seed: string; bus: EventBus; clientId: string; clientSecret: string; settings: Settings; wallTime?: () => number; templates?: TemplateDir }) {
     this.#seed = options.seed;
+    this.#templates = options.templates;
     this.#bus = options.bus;
     this.#baseSettings = options.settings;
     this.#wallTime = options.wallTime;
@@ -41,6 +45,7 @@ export class EnvironmentStore {
     const env = new Environment({
       ...options,
       ...(this.#wallTime !== undefined && { wallTime: this.#wallTime }),
+      ...(this.#templates !== undefined && { templates: this.#templates }),
       publish: (type, data) => this.#bus.publish(type, options.id, data),
     });
     this.#byId.set(env.id, env);

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { StartedTestContainer } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMockScalekit, type MockScalekit } from "../index.js";
@@ -111,5 +112,26 @@ describe("a started container's CA certificate", () => {
     await expect(container.getCaCertificate()).rejects.toThrow(
       `cannot read the mock's CA certificate from ${withoutTls.url}/_mock/v1/tls/ca.pem (HTTP 404): TLS is off, so there is no CA: start the mock with --tls`,
     );
+  });
+});
+
+describe("withTemplates", () => {
+  class Inspected extends ScalekitMockContainer {
+    copied() {
+      return { directories: this.directoriesToCopy, templates: this.environment.SCALEKIT_MOCK_TEMPLATES };
+    }
+  }
+
+  it("copies the template folder into the container and points --templates at it", () => {
+    const dir = join(import.meta.dirname, "../../../fixtures/email-templates");
+    const container = new Inspected("scalekit-mock:test").withTemplates(dir);
+    expect(container.copied()).toEqual({
+      directories: [{ source: join(import.meta.dirname, "../../../fixtures/email-templates"), target: "/tmp/scalekit-mock-templates", mode: 0o755 }],
+      templates: "/tmp/scalekit-mock-templates",
+    });
+  });
+
+  it("refuses a folder without manifest.json before any container starts", () => {
+    expect(() => new ScalekitMockContainer("scalekit-mock:test").withTemplates(import.meta.dirname)).toThrow(/has no manifest\.json/);
   });
 });

@@ -14,7 +14,9 @@
  * a CA generated from the seed (`getCaCertificate()`); `withTlsPort(443)` adds
  * the port grpc-java dials: see docs/sdks.md.
  */
+import { existsSync } from "node:fs";
 import { isIP } from "node:net";
+import { join, resolve } from "node:path";
 import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from "testcontainers";
 import { ScalekitMockClient } from "../client/index.js";
 import { DEFAULT_CLIENT_ID, DEFAULT_SEED, defaultClientSecret } from "../default-client.js";
@@ -26,6 +28,7 @@ export { SCALEKIT_MOCK_PORT };
 /** The image the module starts when none is named (build it with `docker build -t scalekit-mock .`). */
 export const SCALEKIT_MOCK_IMAGE = "scalekit-mock:latest";
 const CONFIG_PATH = "/tmp/scalekit-mock.json";
+const TEMPLATES_PATH = "/tmp/scalekit-mock-templates";
 
 /**
  * The names the container's control API must answer to besides its own:
@@ -73,6 +76,20 @@ export class ScalekitMockContainer extends GenericContainer {
   withSettings(settings: SettingsInput): this {
     this.#settings = { ...this.#settings, ...settings };
     return this;
+  }
+
+  /**
+   * Email templates every environment starts with (`--templates`): a folder
+   * holding `manifest.json` and the HTML and text files it names, copied
+   * into the container. A broken template stops the container at start, and
+   * its log names the file, line and column.
+   */
+  withTemplates(dir: string): this {
+    const source = resolve(dir);
+    if (!existsSync(join(source, "manifest.json"))) {
+      throw new Error(`withTemplates: ${source} has no manifest.json; give the folder that holds it (see fixtures/email-templates in the package)`);
+    }
+    return this.withCopyDirectoriesToContainer([{ source, target: TEMPLATES_PATH, mode: 0o755 }]).withEnvironment({ SCALEKIT_MOCK_TEMPLATES: TEMPLATES_PATH });
   }
 
   /** The API client the app authenticates with. */

@@ -93,8 +93,12 @@ export function messagePanel(view: UiView): Html {
         ? html`<p class="magic"><a href="${email.link}" target="_blank" rel="noopener noreferrer" data-testid="magic-link">Open the magic link</a><br /><code>${email.link}</code></p>`
         : ""
     }
-    <iframe title="HTML body of the email to ${email.to}" src="${base}.html" sandbox="" referrerpolicy="no-referrer" loading="lazy"></iframe>
-    <p><a href="${base}.eml" download>Download .eml</a> · <a href="${base}.txt">Plain text</a></p>
+    ${
+      email.html !== undefined
+        ? html`<iframe title="HTML body of the email to ${email.to}" src="${base}.html" sandbox="" referrerpolicy="no-referrer" loading="lazy"></iframe>`
+        : html`<pre class="text-body" data-testid="text-body">${email.text ?? ""}</pre>`
+    }
+    <p><a href="${base}.eml" download>Download .eml</a>${email.text !== undefined ? html` · <a href="${base}.txt">Plain text</a>` : ""}</p>
   </article>` as Html;
 }
 

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import type { Settings } from "./settings.js";
+
+/** The email templates an environment has: one per send template. */
+export const EMAIL_TEMPLATE_TYPES = ["SIGNIN", "SIGNUP"] as const;
+export type EmailTemplateType = (typeof EMAIL_TEMPLATE_TYPES)[number];
+
+/** The parts of a template, as the control API and errors name them. */
+export const TEMPLATE_FIELDS = ["subject", "html", "text"] as const;
+export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
+
+// Deviation D56: template size limits of the mock
+/** Characters a template part may have: a subject is one header line, a body a whole email. */
+export const TEMPLATE_LIMITS = { subject: 1_000, body: 256 * 1024 } as const;
+
+/**
+ * Built-in variables every template may use, and the setting each comes from
+ * (`user_email` is the recipient instead). Scalekit documents the names.
+ */
+export const BUILT_IN_SETTINGS = {
+  app_name: "appName",
+  app_logo_url: "appLogoUrl",
+  app_support_email: "appSupportEmail",
+  app_organization_meta_name: "appOrganizationMetaName",
+  organization_name: "organizationName",
+  user_name: "userName",
+} as const satisfies Record<string, keyof Settings>;
+
+export const BUILT_IN_TEMPLATE_VARIABLES = [...(Object.keys(BUILT_IN_SETTINGS) as (keyof typeof BUILT_IN_SETTINGS)[]), "user_email"] as const;
+
+/** The built-in variables' values for an email to `recipient`. */
+export function builtInVariables(settings: Settings, recipient: string): Record<string, string> {
+  const values: Record<string, string> = Object.create(null);
+  for (const [name, key] of Object.entries(BUILT_IN_SETTINGS)) values[name] = settings[key];
+  values.user_email = recipient;
+  return values;
+}
+
+/**
+ * A template as written: a subject and at least one body. With both bodies
+ * the email is multipart/alternative; with one, that part alone.
+ */
+export const templateSourceSchema = z
+  .object({
+    subject: z.string().min(1, "a template needs a subject").max(TEMPLATE_LIMITS.subject),
+    html: z.string().min(1).max(TEMPLATE_LIMITS.body).optional(),
+    text: z.string().min(1).max(TEMPLATE_LIMITS.body).optional(),
+  })
+  .strict()
+  .refine((source) => source.html !== undefined || source.text !== undefined, { message: "give html, text or both: an email needs a body" });
+
+export type TemplateSource = z.output<typeof templateSourceSchema>;
+
+/** Only the template's own fields, in the order the mock writes them (snapshots read back byte for byte). */
+export function orderedSource(source: TemplateSource): TemplateSource {
+  return {
+    subject: source.subject,
+    ...(source.html !== undefined && { html: source.html }),
+    ...(source.text !== undefined && { text: source.text }),
+  };
+}

@@ -1,0 +1,81 @@
+import Mustache from "mustache";
+import { describe, expect, it } from "vitest";
+import { compileTemplate, escapeHtml, renderTemplate, TemplateSyntaxError } from "./template-syntax.js";
+
+const render = (source: string, variables: Record<string, string>, escape?: (v: string) => string) => renderTemplate(compileTemplate(source), variables, escape);
+
+function syntaxError(source: string): TemplateSyntaxError {
+  try {
+    compileTemplate(source);
+  } catch (error) {
+    if (error instanceof TemplateSyntaxError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(source)} to be refused`);
+}
+
+describe("Mustache templates", () => {
+  it("substitute variables written with or without inner spaces", () => {
+    expect(render("Hi {{ first_name }}, {{app_name}}", { first_name: "Ana", app_name: "Acme" })).toBe("Hi Ana, Acme");
+  });
+
+  it("render sections on a non-empty value and inverted sections on an empty or missing one", () => {
+    const source = "{{#otp}}code {{otp}}{{/otp}}{{^otp}}no code{{/otp}}";
+    expect(render(source, { otp: "123" })).toBe("code 123");
+    expect(render(source, {})).toBe("no code");
+    expect(render(source, { otp: "" })).toBe("no code");
+  });
+
+  it("escape values, not the template, and leave {{{ }}} and {{& }} unescaped", () => {
+    expect(render("<b>{{name}}</b>{{{name}}}{{&name}}", { name: `<"&>` }, escapeHtml)).toBe(`<b>&#60;&#34;&#38;&#62;</b><"&><"&>`);
+  });
+
+  it("list every name they read, in variables and sections, once and sorted", () => {
+    expect(compileTemplate("{{b}} {{#a}}{{c}}{{/a}} {{^d}}{{{e}}}{{/d}} {{! a comment }} {{b}}").variables).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  it("report a parse error with the line and column of Mustache's offset", () => {
+    const error = syntaxError("line one\n  {{#otp}}code\nthree");
+    expect(error.problem).toBe('Unclosed section "otp"');
+    expect([error.line, error.column]).toEqual([3, 6]);
+    expect(error.message).toBe('line 3, column 6: Unclosed section "otp"');
+    expect([syntaxError("ab\ncd {{/x}}").line, syntaxError("ab\ncd {{/x}}").column]).toEqual([2, 4]);
+    expect(syntaxError("{{name").problem).toBe("Unclosed tag");
+  });
+
+  it.each([
+    ["a dotted name", "x\n {{user.name}}", 2, 2, /not a variable name/],
+    ["the implicit iterator", "{{.}}", 1, 1, /not a variable name/],
+    ["a partial", "{{> footer}}", 1, 1, /partials/],
+    ["a set-delimiter tag", "{{=<% %>=}}", 1, 1, /set-delimiter/],
+    ["a dotted section", "{{#a.length}}x{{/a.length}}", 1, 1, /not a variable name/],
+  ])("refuse %s, naming where", (_what, source, line, column, problem) => {
+    const error = syntaxError(source);
+    expect([error.line, error.column]).toEqual([line, column]);
+    expect(error.problem).toMatch(problem);
+  });
+
+  it("do not grow Mustache's template caches, however many templates are compiled", () => {
+    for (let i = 0; i < 100; i++) render(`{{x}} ${i}`, { x: "y" });
+    expect(Object.keys((Mustache.templateCache as unknown as { _cache: object })._cache)).toEqual([]);
+  });
+});
+
+describe("variables named like Object.prototype members", () => {
+  const own = JSON.parse('{"__proto__": "p", "constructor": "c", "toString": "t", "hasOwnProperty": "h"}') as Record<string, string>;
+
+  it("render their own values, also when read twice", () => {
+    const source = "{{__proto__}} {{constructor}} {{toString}} {{hasOwnProperty}} {{hasOwnProperty}}";
+    expect(render(source, own, escapeHtml)).toBe("p c t h h");
+    expect(render(source, Object.assign(Object.create(null), own))).toBe("p c t h h");
+  });
+
+  it("count as missing when not supplied, never as Object.prototype's members", () => {
+    expect(render("[{{constructor}}][{{toString}}][{{__proto__}}]", {}, escapeHtml)).toBe("[][][]");
+    expect(render("{{#hasOwnProperty}}yes{{/hasOwnProperty}}{{^valueOf}}no{{/valueOf}}", {})).toBe("no");
+  });
+
+  it("inside a section still read the view, not the section value's properties", () => {
+    expect(render("{{#name}}{{length}}{{/name}}", { name: "Ana" })).toBe("");
+  });
+});

@@ -1,0 +1,147 @@
+import Mustache from "mustache";
+
+/**
+ * The template language of email templates: Mustache, as Scalekit's
+ * `{{ name }}` syntax reads, limited to what a view of plain strings can
+ * answer safely:
+ *   {{name}} {{ name }}   the value, HTML-escaped in an HTML body
+ *   {{{name}}} {{&name}}  the value, never escaped
+ *   {{#name}}…{{/name}}   the block, only when the value is non-empty
+ *   {{^name}}…{{/name}}   the block, only when the value is empty or missing
+ *   {{! comment }}
+ * Names are letters, digits and `_`. Partials, dotted names, `{{.}}` and
+ * set-delimiter tags are refused: the first read other templates or walk into
+ * a value's properties, the last would make a template unreadable as
+ * Scalekit's syntax.
+ */
+
+type Token = [type: string, value: string, start: number, end: number, children?: Token[]];
+
+export interface CompiledTemplate {
+  /** The template as written. */
+  readonly source: string;
+  readonly tokens: readonly Token[];
+  /** Every name it reads, in variables and sections, sorted. */
+  readonly variables: readonly string[];
+}
+
+export type Escape = (value: string) => string;
+
+// Deviation D53: Mustache with plain names; partials, dotted names and set-delimiter tags refused
+const NAME = /^[A-Za-z0-9_]+$/;
+const ALLOWED = new Set(["text", "name", "&", "#", "^", "!"]);
+const REFUSED: Record<string, string> = {
+  ">": "partials ({{> name}}) are not supported: write the text into the template",
+  "=": "set-delimiter tags ({{=<% %>=}}) are not supported: templates use {{ }}",
+};
+
+/** A template that does not parse, or uses what the mock refuses; `line` and `column` count from 1. */
+export class TemplateSyntaxError extends Error {
+  readonly line: number;
+  readonly column: number;
+  /** What is wrong, without the position. */
+  readonly problem: string;
+
+  constructor(problem: string, source: string, offset: number) {
+    const { line, column } = lineAndColumn(source, offset);
+    super(`line ${line}, column ${column}: ${problem}`);
+    this.name = "TemplateSyntaxError";
+    this.problem = problem;
+    this.line = line;
+    this.column = column;
+  }
+}
+
+export function lineAndColumn(source: string, offset: number): { line: number; column: number } {
+  const before = source.slice(0, Math.max(0, Math.min(offset, source.length)));
+  const lastBreak = before.lastIndexOf("\n");
+  return { line: before.split("\n").length, column: before.length - lastBreak };
+}
+
+// A writer of our own, its cache emptied after every parse: templates come from users, and
+// Mustache's default writer would keep every one it ever parsed. Rendering starts from tokens,
+// so nothing is parsed (or cached) again.
+const writer = new Mustache.Writer();
+
+function parse(source: string): Token[] {
+  try {
+    return writer.parse(source) as Token[];
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // Mustache ends its messages with the character offset: "Unclosed section "x" at 45".
+    const match = / at (\d+)$/.exec(message);
+    throw new TemplateSyntaxError(match === null ? message : message.slice(0, match.index), source, match === null ? 0 : Number(match[1]));
+  } finally {
+    writer.clearCache();
+  }
+}
+
+function describeTag(token: Token, source: string): string {
+  return source.slice(token[2], token[3]);
+}
+
+function check(tokens: readonly Token[], source: string, names: Set<string>): void {
+  for (const token of tokens) {
+    const [type, value] = token;
+    if (!ALLOWED.has(type)) {
+      throw new TemplateSyntaxError(REFUSED[type] ?? `the tag ${describeTag(token, source)} is not supported`, source, token[2]);
+    }
+    if (type === "text" || type === "!") continue;
+    if (!NAME.test(value)) {
+      throw new TemplateSyntaxError(
+        `${JSON.stringify(value)} in ${describeTag(token, source)} is not a variable name: use letters, digits and _ only (no dots, no {{.}})`,
+        source,
+        token[2],
+      );
+    }
+    names.add(value);
+    if (token[4] !== undefined) check(token[4], source, names);
+  }
+}
+
+/** Parses and checks a template; throws TemplateSyntaxError naming the line and column. */
+export function compileTemplate(source: string): CompiledTemplate {
+  const tokens = parse(source);
+  const names = new Set<string>();
+  check(tokens, source, names);
+  return { source, tokens, variables: [...names].sort() };
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+const verbatim: Escape = (value) => value;
+
+/**
+ * What Mustache asks names of while rendering. Its own Context looks names up
+ * with `in` and keeps a cache in a plain object, so `{{constructor}}` would
+ * find Object.prototype's and a variable named `hasOwnProperty` would break
+ * the cache. Values are strings, so a section pushes nothing worth looking
+ * into: the same view answers inside it.
+ */
+class StringView {
+  readonly #values: Record<string, string>;
+
+  constructor(values: Record<string, string>) {
+    this.#values = values;
+  }
+
+  lookup(name: string): string | undefined {
+    return Object.hasOwn(this.#values, name) ? this.#values[name] : undefined;
+  }
+
+  push(): StringView {
+    return this;
+  }
+}
+
+/** Renders with a prototype-free view of strings; only the values the template uses are read. */
+export function renderTemplate(template: CompiledTemplate, variables: Readonly<Record<string, string>>, escape: Escape = verbatim): string {
+  const values: Record<string, string> = Object.create(null);
+  for (const name of template.variables) {
+    if (Object.hasOwn(variables, name)) values[name] = String(variables[name]);
+  }
+  const context = new StringView(values) as unknown as Mustache.Context;
+  return writer.renderTokens(template.tokens as unknown as string[][], context, undefined, template.source, { escape });
+}
