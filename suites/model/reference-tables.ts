@@ -42,6 +42,12 @@ export const DEFAULT_SETTINGS = {
   authRequestLimit: 10_000,
   faultLimit: 1_000,
   rateLimitPerMinute: null as number | null,
+  appName: "Scalekit Mock",
+  appLogoUrl: "",
+  appSupportEmail: "",
+  appOrganizationMetaName: "",
+  organizationName: "",
+  userName: "",
 };
 export type ModelSettings = typeof DEFAULT_SETTINGS;
 
