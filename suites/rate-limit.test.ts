@@ -72,6 +72,41 @@ describe("POST /oauth/token over the rate limit", () => {
   });
 });
 
+describe("what a call is counted against and identified by", () => {
+  it("D52: leaves token requests that carry a client id but no secret uncounted: a client id alone does not use up the window", async () => {
+    const env = limitedEnvironment(1);
+    const idOnly = () =>
+      fetch(`${mock.url}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: env.clientId }),
+      });
+    for (let i = 0; i < 3; i++) expect((await idOnly()).status).toBe(401);
+    expect((await tokenRequest(env.clientId, env.clientSecret)).status).toBe(200);
+  });
+
+  it("D10: a link verify naming an unknown auth request is that request's call, not the link token owner's: its fault rules stay untouched", async () => {
+    const env = mock.environment({ settings: { passwordlessType: "LINK" } });
+    const owner = "token-owner@example.com";
+    const token = await fetchToken(mock.url, env.clientId, env.clientSecret);
+    const call = (operation: string, body: unknown) =>
+      fetch(`${mock.url}/api/v1/passwordless/email/${operation}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+    expect((await call("send", { email: owner, magiclink_auth_uri: "https://app.example.test/cb" })).status).toBe(200);
+    const { linkToken } = await env.inbox.waitForLink(owner);
+    env.faults.add({ operation: "verify", match: { email: owner }, error: "Unavailable" });
+    const answer = await call("verify", { link_token: linkToken, auth_request_id: "no-such-request" });
+    expect(answer.status).toBe(404);
+    expect((await answer.json()).details[0].error_code).toBe("AUTH_REQUEST_NOT_FOUND");
+    const entry = env.requests({ operation: "verify" })[0]!;
+    expect(entry.email).toBeUndefined();
+    expect(entry.faultId).toBeUndefined();
+  });
+});
+
 describe("REST over the rate limit", () => {
   it.each(TRANSPORTS)("answers 429 with retry-after and RATE_LIMITED in the gateway shape over %s", async (transport) => {
     const env = limitedEnvironment(2);

@@ -54,12 +54,19 @@ describe("RateWindow", () => {
     expect(window.admit(T0 + 61_000, 1)).toEqual({ admitted: true });
   });
 
-  it("keeps counting calls from a later time after the clock was set back: moving the clock back frees nothing", () => {
+  it("keeps counting calls from a later time after the clock was set back, as made at the time it now reads: moving the clock back frees nothing, and the wait stays within a minute", () => {
     const window = new RateWindow();
     burst(window, T0, 2, 2);
     const earlier = T0 - 3_600_000;
-    expect(window.admit(earlier, 2)).toEqual({ admitted: false, retryAfterMs: 3_600_000 + RATE_WINDOW_MS });
-    expect(window.admit(T0 + RATE_WINDOW_MS, 2)).toEqual({ admitted: true });
+    expect(window.admit(earlier, 2)).toEqual({ admitted: false, retryAfterMs: RATE_WINDOW_MS });
+    expect(window.admit(earlier + RATE_WINDOW_MS - 1, 2).admitted).toBe(false);
+    expect(window.admit(earlier + RATE_WINDOW_MS, 2)).toEqual({ admitted: true });
+  });
+
+  it("never asks for a wait beyond a minute, however far the clock was set back (year 9999 to 1970)", () => {
+    const window = new RateWindow();
+    window.admit(253_402_297_199_000, 1);
+    expect(window.admit(0, 1)).toEqual({ admitted: false, retryAfterMs: RATE_WINDOW_MS });
   });
 
   it("decides exactly as counting every admitted call of the last minute would", () => {
@@ -73,6 +80,8 @@ describe("RateWindow", () => {
           now += dt;
           // A call once seen out of the window is forgotten, even if the clock is set back later.
           admitted = admitted.filter((t) => t > now - RATE_WINDOW_MS);
+          // A call from a later time (the clock was set back) counts as made now.
+          admitted = admitted.map((t) => Math.min(t, now));
           const inWindow = [...admitted].sort((a, b) => a - b);
           const decision = window.admit(now, limit);
           if (inWindow.length < limit) {

@@ -36,12 +36,15 @@ export class RateWindow {
   /**
    * Drops the calls that left the window; setting the clock back later does
    * not bring them back. One stored at a time after `now` (the clock was set
-   * back since) stays: moving the clock back never frees the window.
+   * back since) counts as made `now`: moving the clock back frees nothing,
+   * yet the wait stays within a minute of the clock as it now reads, rather
+   * than lasting until the clock reaches the time it was set back from.
    */
   #forget(now: number): void {
     let stale = 0;
     while (stale < this.#times.length && this.#times[stale]! <= now - RATE_WINDOW_MS) stale++;
     if (stale > 0) this.#times.splice(0, stale);
+    for (let i = this.#times.length - 1; i >= 0 && this.#times[i]! > now; i--) this.#times[i] = now;
   }
 
   /** Keeps the times sorted; on a clock that only moves forward this is a push. */

@@ -91,7 +91,8 @@ export function authRoutes(deps: HttpDeps): Hono {
       }
       const { clientId, clientSecret } = credentials;
       if (clientId) call.forClient(clientId);
-      const limited = call.rateLimit();
+      // Only a request that tries a secret counts: knowing a client id alone must not use up its environment's window.
+      const limited = clientSecret ? call.rateLimit() : undefined;
       if (limited !== undefined) {
         // Deviation D52: a token request over the rate limit answers OAuth's shape, error rate_limited
         c.header("retry-after", String(limited.retryAfter));

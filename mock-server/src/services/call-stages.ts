@@ -52,9 +52,13 @@ export function startCall(transport: Transport, operation: Operation, headers: I
 export function identify(call: Call, env: Environment, facts: CallFacts): void {
   call.env = env;
   if (facts.authRequestId !== undefined) call.authRequestId = facts.authRequestId;
+  // A named auth request decides, as in verify (D10): a link token of another request never tells whose call it is.
   const request =
-    (facts.authRequestId !== undefined ? env.authRequest(facts.authRequestId) : undefined) ??
-    (facts.linkToken !== undefined ? env.authRequestByLinkToken(facts.linkToken) : undefined);
+    facts.authRequestId !== undefined
+      ? env.authRequest(facts.authRequestId)
+      : facts.linkToken !== undefined
+        ? env.authRequestByLinkToken(facts.linkToken)
+        : undefined;
   call.email = facts.email ?? request?.email;
   if (request !== undefined) call.authRequestId ??= request.id;
 }
