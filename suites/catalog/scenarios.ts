@@ -2,6 +2,7 @@ import { accessScenarios } from "./scenarios/access.js";
 import { credentialScenarios } from "./scenarios/credentials.js";
 import { invalidInputScenarios } from "./scenarios/invalid-input.js";
 import { restWireScenarios } from "./scenarios/rest-wire.js";
+import { sendFidelityScenarios } from "./scenarios/send-fidelity.js";
 import { signInScenarios } from "./scenarios/sign-in.js";
 import type { Scenario } from "./types.js";
 
@@ -12,4 +13,4 @@ import type { Scenario } from "./types.js";
  * between targets by the compatibility report instead, and checked against
  * each scenario's `mockErrors` on mock targets.
  */
-export const scenarios: Scenario[] = [...signInScenarios, ...credentialScenarios, ...invalidInputScenarios, ...accessScenarios, ...restWireScenarios];
+export const scenarios: Scenario[] = [...signInScenarios, ...credentialScenarios, ...invalidInputScenarios, ...accessScenarios, ...restWireScenarios, ...sendFidelityScenarios];

@@ -38,11 +38,11 @@ export const settingsFields = z
     // Deviation D2: 300 s default expiry, from the docs
     /** Lifetime of an auth request when the send gives no `expires_in`. */
     defaultExpiresIn: seconds.default(300),
-    // Deviation D1: expires_in bounds 30 s to 24 h, wider than the docs' 60–3600 s
-    /** Smallest accepted `expires_in`. */
-    minExpiresIn: seconds.default(30),
-    /** Largest accepted `expires_in`. */
-    maxExpiresIn: seconds.default(86_400),
+    // Deviation D1: expires_in bounds 60 s to 3600 s, the docs' expiry range
+    /** Smallest accepted `expires_in`; below 60 leaves Scalekit's range. */
+    minExpiresIn: seconds.default(60),
+    /** Largest accepted `expires_in`; above 3600 leaves Scalekit's range. */
+    maxExpiresIn: seconds.default(3_600),
     // Deviation D3: 5 wrong attempts lock a request (not published)
     /** Wrong codes accepted before the auth request locks. */
     maxAttempts: z.number().int().min(1).max(1000).default(5),

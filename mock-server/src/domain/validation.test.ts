@@ -60,11 +60,11 @@ describe("send validation", () => {
     expect(violation(() => send({ magiclinkAuthUri: "u".repeat(1001) }))).toMatchObject({ field: "magiclink_auth_uri" });
   });
 
-  it("D1: bounds expires_in by the environment's min and max, 30 to 86,400 s by default", () => {
-    expect(send({ expiresIn: 30 }).expiresIn).toBe(30);
-    expect(send({ expiresIn: 86_400 }).expiresIn).toBe(86_400);
-    expect(violation(() => send({ expiresIn: 29 }))).toMatchObject({ field: "expires_in", constraint: "uint32.gte_lte" });
-    expect(violation(() => send({ expiresIn: 86_401 }))).toMatchObject({ field: "expires_in" });
+  it("D1: bounds expires_in by the environment's min and max, Scalekit's 60 to 3600 s by default", () => {
+    expect(send({ expiresIn: 60 }).expiresIn).toBe(60);
+    expect(send({ expiresIn: 3_600 }).expiresIn).toBe(3_600);
+    expect(violation(() => send({ expiresIn: 59 }))).toMatchObject({ field: "expires_in", constraint: "uint32.gte_lte" });
+    expect(violation(() => send({ expiresIn: 3_601 }))).toMatchObject({ field: "expires_in" });
     expect(violation(() => send({ expiresIn: 0 }))).toMatchObject({ field: "expires_in" });
   });
 
