@@ -239,9 +239,16 @@ describe("snapshot import refuses auth requests the mock could never have made",
       withState(taken, (s) => ({ authRequests: s.authRequests.map(({ magiclinkAuthUri: _uri, ...rest }) => rest) })),
       "state.authRequests.0.magiclinkAuthUri: missing: a LINK_OTP auth request emails a magic link",
     );
-    // The send checks only the length: what it took, the snapshot takes.
+    for (const uri of ["/relative/callback", "javascript:alert(1)"]) {
+      await expectRefused(
+        withFirst(taken, () => ({ magiclinkAuthUri: uri })),
+        "state.authRequests.0.magiclinkAuthUri: a send would refuse this: value must be an absolute http or https URL",
+      );
+    }
+    // The send refuses the same: what it took, the snapshot takes.
     const api = await restSession(mock);
-    expect((await api.send({ email: "rel@example.com", magiclink_auth_uri: "/relative/callback" })).status).toBe(200);
+    expect((await api.send({ email: "rel@example.com", magiclink_auth_uri: "/relative/callback" })).status).toBe(400);
+    expect((await api.send({ email: "rel@example.com", magiclink_auth_uri: "http://localhost:3000/cb?next=%2F#top" })).status).toBe(200);
     const exported = await fetch(`${mock.url}/_mock/v1/snapshot`).then((r) => r.text());
     expect((await putText(exported)).status).toBe(200);
   });

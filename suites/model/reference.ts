@@ -89,9 +89,11 @@ const fail = (error: ErrorCode): { ok: false; error: ErrorCode } => ({ ok: false
 export const needsCode = (type: PasswordlessType) => type !== "LINK";
 export const needsLink = (type: PasswordlessType) => type !== "OTP";
 
-/** The magic link of an email: the app's URI with `link_token` appended. */
+/** The magic link of an email: the app's URI with `link_token` set in its query (D44). */
 export function magicLink(uri: string, token: string): string {
-  return `${uri}${uri.includes("?") ? "&" : "?"}link_token=${encodeURIComponent(token)}`;
+  const url = new URL(uri);
+  url.searchParams.set("link_token", token);
+  return url.href;
 }
 
 export interface SendInput {

@@ -150,12 +150,19 @@ export function describeStatus(request: AuthRequest, now: number): AuthRequestSt
   return request.status === "pending" && isExpired(request, now) ? "expired" : request.status;
 }
 
-/** The magic link emailed for a token: the app's URI with `link_token` appended. */
+/**
+ * The magic link emailed for a token: the app's URI with `link_token` in its
+ * query, as a URL parser sees it, not as text: before a `#fragment` (which
+ * the browser keeps to itself), and replacing a `link_token` the URI already
+ * had, so the app reads exactly one. The send checked that the URI parses.
+ */
 export function magicLink(request: AuthRequest): string | undefined {
   const token = request.credentials.linkToken;
   if (token === undefined || request.magiclinkAuthUri === undefined) return undefined;
-  const separator = request.magiclinkAuthUri.includes("?") ? "&" : "?";
-  return `${request.magiclinkAuthUri}${separator}link_token=${encodeURIComponent(token)}`;
+  // Deviation D44: link_token set in the query by URL rules, the query re-encoded
+  const url = new URL(request.magiclinkAuthUri);
+  url.searchParams.set("link_token", token);
+  return url.href;
 }
 
 // Deviation D8: resend refused when verified or locked, allowed when expired

@@ -106,6 +106,23 @@ describe("send validation", () => {
     }
     expect(send({}).magiclinkAuthUri).toBeUndefined();
   });
+
+  it("D45: refuses a magiclink_auth_uri that is not an absolute http or https URL, whatever the passwordless type", () => {
+    for (const uri of ["/passwordless/verify", "app.test/cb", "not a url", "javascript:alert(1)", "ftp://x", "https:app.test/cb", "https://", "mailto:a@b.co", " https://app.test/cb", "https://app.test/c b", "https://app.test/cb\r\nBcc: x@y.z"]) {
+      expect(violation(() => send({ magiclinkAuthUri: uri })), uri).toEqual({
+        field: "magiclink_auth_uri",
+        constraint: "string.uri",
+        code: "INVALID_ARGUMENT",
+        message: "validation error: magiclink_auth_uri: value must be an absolute http or https URL, such as https://app.example.com/auth/verify [string.uri]",
+      });
+    }
+  });
+
+  it("D45: accepts absolute http and https URLs, with a port, query or fragment", () => {
+    for (const uri of ["https://app.test/cb", "http://localhost:3000/cb?next=%2F#frag", "HTTPS://App.Test", "http://[::1]:8080/cb", "http://127.0.0.1/cb?link_token=old"]) {
+      expect(send({ magiclinkAuthUri: uri }).magiclinkAuthUri, uri).toBe(uri);
+    }
+  });
 });
 
 describe("verify validation", () => {

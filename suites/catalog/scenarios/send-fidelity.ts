@@ -1,8 +1,15 @@
 import assert from "node:assert/strict";
-import { fails, ok } from "../scenario-kit.js";
-import type { Scenario } from "../types.js";
+import { CALLBACK, fails, ok } from "../scenario-kit.js";
+import type { MockError, Scenario, ScenarioContext } from "../types.js";
 
 /** What a send accepts, held to what Scalekit documents (or, where it does not, to the stricter guess). */
+
+/** URIs a magic link cannot be built on: relative, not a URL, or not http(s). */
+const NOT_HTTP_URLS = ["/passwordless/verify", "not a url", "javascript:alert(1)", "ftp://x"];
+const NOT_A_URL: MockError = {
+  errorCode: "INVALID_ARGUMENT",
+  message: /^validation error: magiclink_auth_uri: value must be an absolute http or https URL.* \[string\.uri\]$/,
+};
 
 export const sendFidelityScenarios: Scenario[] = [
   {
@@ -21,4 +28,45 @@ export const sendFidelityScenarios: Scenario[] = [
       fails(await ctx.driver.send(ctx.address(), { expiresIn: 3601 }), 3, "expires_in 3601, above Scalekit's 3600");
     },
   },
+  {
+    id: "magic-link-url",
+    title: "Magic link: link_token set in the URI's query, before its fragment, replacing one it had",
+    type: "LINK",
+    needs: [],
+    async run(ctx) {
+      const fragment = await linkFor(ctx, `${CALLBACK}#/welcome`);
+      assert.equal(fragment.url.hash, "#/welcome", "the fragment stays at the end");
+      assert.deepEqual(fragment.url.searchParams.getAll("link_token"), [fragment.linkToken], "link_token in the query, not in the fragment");
+      assert.equal(fragment.link, `${CALLBACK}?link_token=${fragment.linkToken}#/welcome`);
+
+      const query = await linkFor(ctx, `${CALLBACK}?next=%2Fhome`);
+      assert.equal(query.url.searchParams.get("next"), "/home", "the URI's own parameters stay");
+      assert.deepEqual(query.url.searchParams.getAll("link_token"), [query.linkToken]);
+
+      const stale = await linkFor(ctx, `${CALLBACK}?link_token=stale&next=1`);
+      assert.deepEqual(stale.url.searchParams.getAll("link_token"), [stale.linkToken], "exactly one link_token, the issued one");
+      assert.equal(stale.url.searchParams.get("next"), "1");
+      const verified = ok(await ctx.driver.verify({ linkToken: stale.url.searchParams.get("link_token")! }, stale.authRequestId), "verify the link's token");
+      assert.equal(verified.passwordlessType, "LINK");
+    },
+  },
+  {
+    id: "magic-link-uri-not-http",
+    title: "Invalid input: magiclink_auth_uri that is not an absolute http or https URL",
+    type: "LINK",
+    needs: [],
+    mockErrors: Object.fromEntries(NOT_HTTP_URLS.map((_, i) => [`send#${i + 1}`, NOT_A_URL])),
+    async run(ctx) {
+      for (const uri of NOT_HTTP_URLS) fails(await ctx.driver.send(ctx.address(), { magiclinkAuthUri: uri }), 3, `magiclink_auth_uri ${JSON.stringify(uri)}`);
+    },
+  },
 ];
+
+/** Sends with the given magic link URI and reads the link the email carries. */
+async function linkFor(ctx: ScenarioContext, magiclinkAuthUri: string) {
+  const email = ctx.address();
+  const sent = ok(await ctx.driver.send(email, { magiclinkAuthUri }), `send with ${magiclinkAuthUri}`);
+  const mail = await ctx.inbox.waitFor(email);
+  assert.ok(mail.link !== undefined && mail.linkToken !== undefined, "the email carries a magic link");
+  return { link: mail.link, linkToken: mail.linkToken, url: new URL(mail.link), authRequestId: sent.authRequestId };
+}
