@@ -56,6 +56,7 @@ const settingsFields = {
   maxResends: fc.integer({ min: 0, max: 4 }),
   newCredentialsOnResend: fc.boolean(),
   otpLength: fc.integer({ min: 4, max: 10 }),
+  otpCharset: fc.constantFrom("NUMERIC", "ALPHANUMERIC"),
   enforceSameOrigin: fc.boolean(),
   defaultExpiresIn: fc.constantFrom(60, 300, 900),
 };
@@ -75,6 +76,7 @@ const invalidSettings = fc
       ["otpLength", 11],
       ["maxResends", -1],
       ["passwordlessType", "SMS"],
+      ["otpCharset", "alphanumeric"],
       ["defaultExpiresIn", 10],
       ["noSuchSetting", true],
     ),

@@ -6,6 +6,7 @@ describe("settings", () => {
     expect(defaultSettings()).toEqual({
       passwordlessType: "OTP",
       otpLength: 6,
+      otpCharset: "NUMERIC",
       defaultExpiresIn: 300,
       minExpiresIn: 60,
       maxExpiresIn: 3_600,
@@ -32,6 +33,7 @@ describe("settings", () => {
   it("rejects unknown fields, bad types and inconsistent bounds", () => {
     expect(settingsSchema.safeParse({ maxAttempt: 3 }).success).toBe(false);
     expect(settingsSchema.safeParse({ passwordlessType: "SMS" }).success).toBe(false);
+    expect(settingsSchema.safeParse({ otpCharset: "alphanumeric" }).success).toBe(false);
     expect(settingsSchema.safeParse({ tokenTtl: "soon" }).success).toBe(false);
     expect(settingsSchema.safeParse({ minExpiresIn: 600, maxExpiresIn: 60, defaultExpiresIn: 60 }).success).toBe(false);
     expect(settingsSchema.safeParse({ defaultExpiresIn: 10 }).success).toBe(false);

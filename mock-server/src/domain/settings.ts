@@ -8,6 +8,10 @@ export type PasswordlessType = (typeof PASSWORDLESS_TYPES)[number];
 /** Digits an OTP code may have (setting `otpLength`): also what snapshot import accepts as a code. */
 export const OTP_LENGTH = { min: 4, max: 10 } as const;
 
+/** The code challenge types of Scalekit's environment config (setting `otpCharset`). */
+export const OTP_CHARSETS = ["NUMERIC", "ALPHANUMERIC"] as const;
+export type OtpCharset = (typeof OTP_CHARSETS)[number];
+
 /** Seconds, given as a number or a duration string such as "5m". */
 const SECONDS_HINT = 'expected whole seconds or a duration like "5m"';
 const seconds = z
@@ -35,6 +39,8 @@ export const settingsFields = z
     // Deviation D5: 6-digit codes, as the docs show
     /** Digits in an OTP code. */
     otpLength: z.number().int().min(OTP_LENGTH.min).max(OTP_LENGTH.max).default(6),
+    /** Characters of an OTP code: digits, or upper-case letters and digits (see OTP_ALPHABETS). */
+    otpCharset: z.enum(OTP_CHARSETS).default("NUMERIC"),
     // Deviation D2: 300 s default expiry, from the docs
     /** Lifetime of an auth request when the send gives no `expires_in`. */
     defaultExpiresIn: seconds.default(300),

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CALLBACK, fails, ok } from "../scenario-kit.js";
+import { CALLBACK, fails, ok, other } from "../scenario-kit.js";
 import type { MockError, Scenario, ScenarioContext } from "../types.js";
 
 /** What a send accepts, held to what Scalekit documents (or, where it does not, to the stricter guess). */
@@ -58,6 +58,31 @@ export const sendFidelityScenarios: Scenario[] = [
     mockErrors: Object.fromEntries(NOT_HTTP_URLS.map((_, i) => [`send#${i + 1}`, NOT_A_URL])),
     async run(ctx) {
       for (const uri of NOT_HTTP_URLS) fails(await ctx.driver.send(ctx.address(), { magiclinkAuthUri: uri }), 3, `magiclink_auth_uri ${JSON.stringify(uri)}`);
+    },
+  },
+  {
+    id: "alphanumeric-code",
+    title: "Alphanumeric codes: sign in with the code as sent; lower-cased or changed, it is wrong",
+    type: "OTP",
+    needs: ["settings"],
+    mockErrors: {
+      "verify#1": { errorCode: "OTP_INVALID", message: /4 attempts left/ },
+      "verify#2": { errorCode: "OTP_INVALID", message: /3 attempts left/ },
+    },
+    async run(ctx) {
+      await ctx.control!.settings.update({ otpCharset: "ALPHANUMERIC" });
+      // A code of six digits only (about 1 in 2000) says nothing about case: send again until one has a letter.
+      for (let tries = 1; ; tries++) {
+        const email = ctx.address();
+        const sent = ok(await ctx.driver.send(email), "send");
+        const { code } = await ctx.inbox.waitFor(email);
+        assert.match(code!, /^[A-Z0-9]{6}$/, "six upper-case letters and digits");
+        if (!/[A-Z]/.test(code!) && tries < 5) continue;
+        fails(await ctx.driver.verify({ code: code!.toLowerCase() }, sent.authRequestId), 3, "the code lower-cased");
+        fails(await ctx.driver.verify({ code: other(code!) }, sent.authRequestId), 3, "another code of the same shape");
+        assert.equal(ok(await ctx.driver.verify({ code: code! }, sent.authRequestId), "the code as sent").passwordlessType, "OTP");
+        return;
+      }
     },
   },
 ];
