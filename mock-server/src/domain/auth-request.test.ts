@@ -63,31 +63,6 @@ describe("issuing credentials", () => {
     expect(magicLink(request)).toBe(`https://app.test/cb?next=%2Fhome&link_token=${request.credentials.linkToken}`);
   });
 
-  it("D44: puts link_token in the query before the fragment, which stays last", () => {
-    const request = open({ passwordlessType: "LINK" }, { magiclinkAuthUri: "https://app.test/cb#/verify" });
-    const link = magicLink(request)!;
-    expect(link).toBe(`https://app.test/cb?link_token=${request.credentials.linkToken}#/verify`);
-    expect(new URL(link).searchParams.get("link_token")).toBe(request.credentials.linkToken);
-    expect(new URL(link).hash).toBe("#/verify");
-  });
-
-  it("D44: keeps the query and fragment of a URI that has both", () => {
-    const request = open({ passwordlessType: "LINK_OTP" }, { magiclinkAuthUri: "http://localhost:3000/cb?next=%2Fhome#top" });
-    expect(magicLink(request)).toBe(`http://localhost:3000/cb?next=%2Fhome&link_token=${request.credentials.linkToken}#top`);
-  });
-
-  it("D44: replaces a link_token the URI already had, so the link carries exactly one", () => {
-    const request = open({ passwordlessType: "LINK" }, { magiclinkAuthUri: "https://app.test/cb?link_token=stale&next=1" });
-    const link = magicLink(request)!;
-    expect(link).toBe(`https://app.test/cb?link_token=${request.credentials.linkToken}&next=1`);
-    expect(new URL(link).searchParams.getAll("link_token")).toEqual([request.credentials.linkToken]);
-  });
-
-  it("D44: replaces every link_token a URI repeated with the one token", () => {
-    const request = open({ passwordlessType: "LINK" }, { magiclinkAuthUri: "https://app.test/cb?link_token=a&x=1&link_token=b" });
-    expect(new URL(magicLink(request)!).searchParams.getAll("link_token")).toEqual([request.credentials.linkToken]);
-  });
-
   it("gives a LINK_OTP request both", () => {
     const request = open({ passwordlessType: "LINK_OTP" });
     expect(request.credentials.code).toMatch(/^\d{6}$/);
