@@ -220,6 +220,8 @@ describe("snapshot import refuses auth requests the mock could never have made",
     await expectRefused(credentials({ code: "12a456" }), "state.authRequests.0.credentials.code: expected 4–10 digits");
     await expectRefused(credentials({ code: "123" }), "state.authRequests.0.credentials.code");
     await expectRefused(credentials({ code: "12345678901" }), "state.authRequests.0.credentials.code");
+    await expectRefused(credentials({ code: "12A456" }), "state.authRequests.0.credentials.code: letters in the code of an auth request whose otpCharset is NUMERIC");
+    expect((await putText(JSON.stringify(withFirst(taken, (r) => ({ otpCharset: "ALPHANUMERIC", credentials: { ...r.credentials, code: "12A456" } }))))).status).toBe(200);
     await expectRefused(credentials({ linkToken: "abc" }), "state.authRequests.0.credentials.linkToken: expected a link token as the mock issues them");
     await expectRefused(withFirst(taken, () => ({ retiredLinkTokens: ["Not-A-UUID_l"] })), "state.authRequests.0.retiredLinkTokens.0");
     // An email carries copies of them, and the same rules hold there.
@@ -239,9 +241,16 @@ describe("snapshot import refuses auth requests the mock could never have made",
       withState(taken, (s) => ({ authRequests: s.authRequests.map(({ magiclinkAuthUri: _uri, ...rest }) => rest) })),
       "state.authRequests.0.magiclinkAuthUri: missing: a LINK_OTP auth request emails a magic link",
     );
-    // The send checks only the length: what it took, the snapshot takes.
+    for (const uri of ["/relative/callback", "javascript:alert(1)"]) {
+      await expectRefused(
+        withFirst(taken, () => ({ magiclinkAuthUri: uri })),
+        "state.authRequests.0.magiclinkAuthUri: a send would refuse this: value must be an absolute http or https URL",
+      );
+    }
+    // The send refuses the same: what it took, the snapshot takes.
     const api = await restSession(mock);
-    expect((await api.send({ email: "rel@example.com", magiclink_auth_uri: "/relative/callback" })).status).toBe(200);
+    expect((await api.send({ email: "rel@example.com", magiclink_auth_uri: "/relative/callback" })).status).toBe(400);
+    expect((await api.send({ email: "rel@example.com", magiclink_auth_uri: "http://localhost:3000/cb?next=%2F#top" })).status).toBe(200);
     const exported = await fetch(`${mock.url}/_mock/v1/snapshot`).then((r) => r.text());
     expect((await putText(exported)).status).toBe(200);
   });

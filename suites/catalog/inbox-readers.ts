@@ -24,13 +24,15 @@ export function mockInbox(control: ScalekitMockClient): InboxReader {
 }
 
 const CODE = /\b(\d{6})\b/;
+/** An alphanumeric code (otpCharset ALPHANUMERIC): 4–10 upper-case letters and digits with at least one of each, so no word or year is taken for one. */
+const ALPHANUMERIC_CODE = /\b(?=[0-9A-Z]*[A-Z])(?=[0-9A-Z]*\d)[0-9A-Z]{4,10}\b/;
 const LINK = /(https?:\/\/[^\s<>"']*[?&]link_token=[^\s<>"']+)/;
 
 /** Pulls the code and the magic link out of an email's text, as a person would. */
 export function extractCredentials(text: string): Pick<MailItem, "code" | "link" | "linkToken"> {
   const link = LINK.exec(text)?.[1];
   const withoutLink = link === undefined ? text : text.replace(link, "");
-  const code = CODE.exec(withoutLink)?.[1];
+  const code = CODE.exec(withoutLink)?.[1] ?? ALPHANUMERIC_CODE.exec(withoutLink)?.[0];
   const linkToken = link === undefined ? undefined : (new URL(link).searchParams.get("link_token") ?? undefined);
   return { ...(code !== undefined && { code }), ...(link !== undefined && { link }), ...(linkToken !== undefined && { linkToken }) };
 }

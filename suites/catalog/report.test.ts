@@ -60,4 +60,9 @@ describe("reading credentials out of an email", () => {
     expect(extractCredentials(text)).toEqual({ code: "482913", link: "https://app.test/cb?next=%2F123456&link_token=ab12-cd_l", linkToken: "ab12-cd_l" });
     expect(extractCredentials("no credentials here, 2026")).toEqual({});
   });
+
+  it("finds an alphanumeric code, not an upper-case word, a year or the time zone", () => {
+    expect(extractCredentials("SIGN IN to ACME\nEnter 7KQ2ZD to sign in.\nExpires 2026-11-28 10:05 UTC")).toEqual({ code: "7KQ2ZD" });
+    expect(extractCredentials("WELCOME to ACME, 2026-11-28 10:05 UTC")).toEqual({});
+  });
 });

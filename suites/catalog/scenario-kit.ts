@@ -21,9 +21,13 @@ export function fails(outcome: Outcome<unknown>, grpcCodes: number | number[], w
   return error;
 }
 
-/** Another code of the same length and alphabet: the given one with its last digit moved on. */
+/** Another code of the same length and alphabet: the given one with its last digit or letter moved on (9 → 0, Z → A). */
 export function other(code: string): string {
-  return code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+  return code.replace(/[0-9A-Za-z]$/, (c) => {
+    if (/\d/.test(c)) return String((Number(c) + 1) % 10);
+    if (c === "Z" || c === "z") return String.fromCharCode(c.charCodeAt(0) - 25);
+    return String.fromCharCode(c.charCodeAt(0) + 1);
+  });
 }
 
 export async function signIn(ctx: ScenarioContext, how: "code" | "link", withId: boolean) {

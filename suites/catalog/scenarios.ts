@@ -4,6 +4,7 @@ import { errorWordingScenarios } from "./scenarios/error-wording.js";
 import { invalidInputScenarios } from "./scenarios/invalid-input.js";
 import { rateLimitScenarios } from "./scenarios/rate-limit.js";
 import { restWireScenarios } from "./scenarios/rest-wire.js";
+import { sendFidelityScenarios } from "./scenarios/send-fidelity.js";
 import { signInScenarios } from "./scenarios/sign-in.js";
 import { templateScenarios } from "./scenarios/templates.js";
 import type { Scenario } from "./types.js";
@@ -23,5 +24,6 @@ export const scenarios: Scenario[] = [
   ...restWireScenarios,
   ...rateLimitScenarios,
   ...templateScenarios,
+  ...sendFidelityScenarios,
 ];
 scenarios.push(...errorWordingScenarios);

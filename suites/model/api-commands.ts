@@ -61,7 +61,10 @@ async function receive(w: World, sys: System, env: ModelEnv, x: ExpectedEmail, w
 /** Fresh credentials are new (a code of the right length, a link token never issued before); others are the ones issued before. */
 function checkCredentials(x: ExpectedEmail, seen: { otp?: string; link_token?: string }, what: string): void {
   if (x.code === undefined) expect(seen.otp, `no code in ${what}`).toBeUndefined();
-  else if (x.code.fresh) expect(seen.otp, `a new ${x.code.length}-digit code in ${what}`).toMatch(new RegExp(`^\\d{${x.code.length}}$`));
+  else if (x.code.fresh) {
+    const alphabet = x.code.charset === "NUMERIC" ? "0-9" : "A-Z0-9";
+    expect(seen.otp, `a new ${x.code.length}-character ${x.code.charset} code in ${what}`).toMatch(new RegExp(`^[${alphabet}]{${x.code.length}}$`));
+  }
   else expect(seen.otp, `the same code again in ${what}`).toBe(x.code.value);
   if (x.linkToken === undefined) expect(seen.link_token, `no link token in ${what}`).toBeUndefined();
   else if (!x.linkToken.fresh) expect(seen.link_token, `the same link token again in ${what}`).toBe(x.linkToken.value);
@@ -139,7 +142,9 @@ export type CredentialChoice = "current" | "stale" | "wrong";
 export type IdChoice = "none" | "own" | "other";
 
 /** A code of the same length that is not `code` (the last digit moved on). */
-const wrongCode = (code: string | undefined) => (code ?? "123456").replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+/** The code with its last digit or letter moved on (9 → 0, Z → A): wrong, of the same length and alphabet. */
+const wrongCode = (code: string | undefined) =>
+  (code ?? "123456").replace(/[0-9A-Z]$/, (c) => (/\d/.test(c) ? String((Number(c) + 1) % 10) : c === "Z" ? "A" : String.fromCharCode(c.charCodeAt(0) + 1)));
 
 export class Verify implements Command {
   constructor(

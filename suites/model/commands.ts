@@ -44,8 +44,8 @@ const sendInput: fc.Arbitrary<SendInput> = fc
     state: maybe(fc.constantFrom("st-1", "x")),
     // Mostly given: LINK and LINK_OTP need it.
     uri: maybe(fc.constantFrom(...CALLBACKS), 6),
-    // 29 and 90 000 lie outside the default 30..86 400.
-    expiresIn: maybe(fc.constantFrom(29, 30, 60, 300, 3_600, 90_000)),
+    // 59 and 3601 lie just outside the default 60..3600, Scalekit's documented range.
+    expiresIn: maybe(fc.constantFrom(59, 60, 300, 3_600, 3_601)),
   })
   .map((input) => Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as unknown as SendInput);
 
@@ -56,6 +56,7 @@ const settingsFields = {
   maxResends: fc.integer({ min: 0, max: 4 }),
   newCredentialsOnResend: fc.boolean(),
   otpLength: fc.integer({ min: 4, max: 10 }),
+  otpCharset: fc.constantFrom("NUMERIC", "ALPHANUMERIC"),
   enforceSameOrigin: fc.boolean(),
   defaultExpiresIn: fc.constantFrom(60, 300, 900),
 };
@@ -75,6 +76,7 @@ const invalidSettings = fc
       ["otpLength", 11],
       ["maxResends", -1],
       ["passwordlessType", "SMS"],
+      ["otpCharset", "alphanumeric"],
       ["defaultExpiresIn", 10],
       ["noSuchSetting", true],
     ),

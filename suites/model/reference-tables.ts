@@ -23,15 +23,17 @@ export const ERRORS = {
 export type ErrorCode = keyof typeof ERRORS;
 
 export type PasswordlessType = "OTP" | "LINK" | "LINK_OTP";
+export type OtpCharset = "NUMERIC" | "ALPHANUMERIC";
 export type Template = "SIGNIN" | "SIGNUP";
 
 /** The settings table of the README, with its defaults. */
 export const DEFAULT_SETTINGS = {
   passwordlessType: "OTP" as PasswordlessType,
   otpLength: 6,
+  otpCharset: "NUMERIC" as OtpCharset,
   defaultExpiresIn: 300,
-  minExpiresIn: 30,
-  maxExpiresIn: 86_400,
+  minExpiresIn: 60,
+  maxExpiresIn: 3_600,
   maxAttempts: 5,
   maxResends: 5,
   newCredentialsOnResend: false,
@@ -63,6 +65,7 @@ export function applySettings(settings: ModelSettings, patch: Record<string, unk
   const ok =
     ["OTP", "LINK", "LINK_OTP"].includes(s.passwordlessType) &&
     int(s.otpLength, 4, 10) &&
+    ["NUMERIC", "ALPHANUMERIC"].includes(s.otpCharset) &&
     int(s.maxAttempts, 1, 1000) &&
     int(s.maxResends, 0, 1000) &&
     int(s.faultLimit, 1, 100_000) &&

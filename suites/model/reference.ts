@@ -7,7 +7,7 @@
  * inbox and hands them in.
  */
 
-import type { ErrorCode, ModelSettings, PasswordlessType, Template } from "./reference-tables.js";
+import type { ErrorCode, ModelSettings, OtpCharset, PasswordlessType, Template } from "./reference-tables.js";
 
 export * from "./reference-tables.js";
 
@@ -18,6 +18,8 @@ export interface ModelRequest {
   template: Template;
   /** Fixed at send: later settings changes do not change what a request issues. */
   type: PasswordlessType;
+  /** Fixed at send, like the type: the alphabet of every code the request issues. */
+  charset: OtpCharset;
   uri?: string;
   expiresIn: number;
   expiresAt: number;
@@ -89,9 +91,11 @@ const fail = (error: ErrorCode): { ok: false; error: ErrorCode } => ({ ok: false
 export const needsCode = (type: PasswordlessType) => type !== "LINK";
 export const needsLink = (type: PasswordlessType) => type !== "OTP";
 
-/** The magic link of an email: the app's URI with `link_token` appended. */
+/** The magic link of an email: the app's URI with `link_token` set in its query (D44). */
 export function magicLink(uri: string, token: string): string {
-  return `${uri}${uri.includes("?") ? "&" : "?"}link_token=${encodeURIComponent(token)}`;
+  const url = new URL(uri);
+  url.searchParams.set("link_token", token);
+  return url.href;
 }
 
 export interface SendInput {
@@ -110,7 +114,7 @@ export interface SendAnswer {
 
 /** The email a send or resend should capture; `fresh` credentials are new values the model learns from the inbox. */
 export interface ExpectedEmail extends EmailFacts {
-  code?: { fresh: true; length: number } | { fresh: false; value: string };
+  code?: { fresh: true; length: number; charset: OtpCharset } | { fresh: false; value: string };
   linkToken?: { fresh: true; retired: string[] } | { fresh: false; value: string };
   uri?: string;
 }
@@ -139,6 +143,7 @@ export function openRequest(state: EnvState, input: SendInput, id: string): Expe
     ...(input.state !== undefined && { state: input.state }),
     template: input.template ?? "SIGNIN",
     type: s.passwordlessType,
+    charset: s.otpCharset,
     ...(input.uri !== undefined && { uri: input.uri }),
     expiresIn,
     expiresAt: state.now + expiresIn * 1000,
@@ -162,7 +167,7 @@ function expectedEmail(state: EnvState, r: ModelRequest, kind: "send" | "resend"
     template: r.template,
     date: state.now,
     expiresAt: r.expiresAt,
-    ...(needsCode(r.type) && { code: fresh ? { fresh: true, length: codeLength } : { fresh: false, value: r.code! } }),
+    ...(needsCode(r.type) && { code: fresh ? { fresh: true, length: codeLength, charset: r.charset } : { fresh: false, value: r.code! } }),
     ...(needsLink(r.type) && { linkToken: fresh ? { fresh: true, retired: r.retired } : { fresh: false, value: r.linkToken! } }),
     ...(r.uri !== undefined && { uri: r.uri }),
   };

@@ -84,6 +84,31 @@ describe("issuing credentials", () => {
     expect(sameAddressOtherCase).toEqual(a.credentials);
   });
 
+  it("D46: issues ALPHANUMERIC codes of upper-case letters and digits at every otpLength from 4 to 10", () => {
+    for (let otpLength = 4; otpLength <= 10; otpLength++) {
+      const request = open({ otpCharset: "ALPHANUMERIC", otpLength });
+      expect(request.credentials.code).toMatch(new RegExp(`^[A-Z0-9]{${otpLength}}$`));
+      expect(request.otpCharset).toBe("ALPHANUMERIC");
+    }
+    const codes = Array.from({ length: 40 }, (_, i) => open({ otpCharset: "ALPHANUMERIC", otpLength: 10 }, {}, i + 1).credentials.code!).join("");
+    expect(codes, "letters and digits both occur").toMatch(/[A-Z].*[0-9]|[0-9].*[A-Z]/);
+  });
+
+  it("D5: issues NUMERIC codes by default, the same digits as before there was a charset, and marks no charset on the request", () => {
+    const numeric = open({ otpCharset: "NUMERIC" });
+    expect(numeric.credentials.code).toBe(open().credentials.code);
+    expect(numeric.credentials.code).toMatch(/^\d{6}$/);
+    expect("otpCharset" in numeric).toBe(false);
+  });
+
+  it("D46: keeps the charset of the send when a resend issues new credentials, whatever the setting says by then", () => {
+    const request = open({ otpCharset: "ALPHANUMERIC", otpLength: 8, newCredentialsOnResend: true });
+    const resent = resendAuthRequest(ctx({ otpCharset: "NUMERIC", otpLength: 4, newCredentialsOnResend: true }), request);
+    expect(resent.credentials.generation).toBe(1);
+    expect(resent.credentials.code).toMatch(/^[A-Z0-9]{8}$/);
+    expect(resent.otpCharset).toBe("ALPHANUMERIC");
+  });
+
   it("D2: expires expires_in seconds after the send, default 300", () => {
     expect(open().expiresAt).toBe(T0 + 300_000);
     expect(open({}, { expiresIn: 60 }).expiresAt).toBe(T0 + 60_000);
@@ -91,6 +116,17 @@ describe("issuing credentials", () => {
 });
 
 describe("verifying a code", () => {
+  it("D46: refuses an ALPHANUMERIC code lower-cased, counting a wrong attempt, and accepts it as issued", () => {
+    // The first of the first sends whose code has a letter (nearly every one of ten characters has).
+    const request = Array.from({ length: 20 }, (_, i) => open({ otpCharset: "ALPHANUMERIC", otpLength: 10 }, {}, i + 1)).find((r) => /[A-Z]/.test(r.credentials.code!));
+    expect(request, "a code with a letter").toBeDefined();
+    const code = request!.credentials.code!;
+    const error = failure(() => verifyCode(request!, code.toLowerCase(), T0));
+    expect([error.status, error.errorCode]).toEqual(["InvalidArgument", "OTP_INVALID"]);
+    expect(request!.attempts).toBe(1);
+    expect(verifyCode(request!, code, T0).email).toBe("ana@example.com");
+  });
+
   it("returns who was verified, with state and template", () => {
     const request = open({}, { template: "SIGNUP" });
     expect(verifyCode(request, request.credentials.code!, T0 + 1000)).toEqual({

@@ -1,8 +1,8 @@
 import { phrased } from "./error-phrases.js";
 import { ERROR_CODES, ScalekitError } from "./errors.js";
 import { describeInstant, MOCK_TIME_MAX } from "./mock-time.js";
-import { randomDigits, randomUrlSafe, randomUuid, UUID_PATTERN, type RandomSource } from "./random-source.js";
-import { OTP_LENGTH, type PasswordlessType, type Settings } from "./settings.js";
+import { randomChars, randomUrlSafe, randomUuid, UUID_PATTERN, type RandomSource } from "./random-source.js";
+import { OTP_LENGTH, type OtpCharset, type PasswordlessType, type Settings } from "./settings.js";
 import { needsCode, needsLink, type ValidSend } from "./validation.js";
 
 export type TemplateType = ValidSend["template"];
@@ -24,6 +24,8 @@ export interface AuthRequest {
   state?: string;
   template: TemplateType;
   passwordlessType: PasswordlessType;
+  /** Set only for ALPHANUMERIC codes: absent means NUMERIC, so numeric requests and their snapshots read as before. */
+  otpCharset?: OtpCharset;
   magiclinkAuthUri?: string;
   templateVariables: Record<string, string>;
   /** Seconds, as asked for (or the environment default). */
@@ -66,9 +68,22 @@ export function addressKey(email: string): string {
 /** Ends every link token the mock issues. */
 const LINK_TOKEN_SUFFIX = "_l";
 
+// Deviation D46: ALPHANUMERIC codes are upper-case A–Z and 0–9, compared case-sensitively
+/** The characters of a code of each charset. */
+export const OTP_ALPHABETS: Readonly<Record<OtpCharset, string>> = {
+  NUMERIC: "0123456789",
+  ALPHANUMERIC: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+};
+
+/** A code of the given charset and any length otpLength allows. */
+export function codePattern(charset: OtpCharset): RegExp {
+  return new RegExp(`^[${OTP_ALPHABETS[charset]}]{${OTP_LENGTH.min},${OTP_LENGTH.max}}$`);
+}
+
 /** The shapes of what issueCredentials makes; a snapshot may hold no other code or link token. */
 export const ISSUED_CREDENTIALS = {
-  code: new RegExp(`^[0-9]{${OTP_LENGTH.min},${OTP_LENGTH.max}}$`),
+  // The ALPHANUMERIC alphabet holds the NUMERIC one.
+  code: codePattern("ALPHANUMERIC"),
   linkToken: new RegExp(`^${UUID_PATTERN}${LINK_TOKEN_SUFFIX}$`),
 } as const;
 
@@ -84,12 +99,13 @@ export function issueCredentials(
   generation: number,
   type: PasswordlessType,
   otpLength: number,
+  otpCharset: OtpCharset = "NUMERIC",
 ): Credentials {
   // Deviation D41: credentials derive from the seed, not random
   const scope = [ctx.environmentId, addressKey(email), sendIndex, generation] as const;
   return {
     generation,
-    ...(needsCode(type) && { code: randomDigits(ctx.random.stream(...scope, "code"), otpLength) }),
+    ...(needsCode(type) && { code: randomChars(ctx.random.stream(...scope, "code"), OTP_ALPHABETS[otpCharset], otpLength) }),
     ...(needsLink(type) && { linkToken: `${randomUuid(ctx.random.stream(...scope, "link_token"))}${LINK_TOKEN_SUFFIX}` }),
   };
 }
@@ -116,6 +132,8 @@ export function expiryOf(now: number, expiresIn: number): number {
 /** Opens the auth request of a validated send, issuing its first credentials. */
 export function openAuthRequest(ctx: RequestContext, send: ValidSend, sendIndex: number): AuthRequest {
   const type = ctx.settings.passwordlessType;
+  // The charset, like the length, is fixed at send: a resend with new credentials keeps both.
+  const otpCharset = needsCode(type) ? ctx.settings.otpCharset : "NUMERIC";
   const id = randomUrlSafe(ctx.random.stream(ctx.environmentId, addressKey(send.email), sendIndex, "auth_request_id"), 50);
   return {
     id,
@@ -124,6 +142,7 @@ export function openAuthRequest(ctx: RequestContext, send: ValidSend, sendIndex:
     ...(send.state !== undefined && { state: send.state }),
     template: send.template,
     passwordlessType: type,
+    ...(otpCharset !== "NUMERIC" && { otpCharset }),
     ...(send.magiclinkAuthUri !== undefined && { magiclinkAuthUri: send.magiclinkAuthUri }),
     templateVariables: send.templateVariables,
     expiresIn: send.expiresIn,
@@ -134,7 +153,7 @@ export function openAuthRequest(ctx: RequestContext, send: ValidSend, sendIndex:
     maxAttempts: ctx.settings.maxAttempts,
     resends: 0,
     status: "pending",
-    credentials: issueCredentials(ctx, send.email, sendIndex, 0, type, ctx.settings.otpLength),
+    credentials: issueCredentials(ctx, send.email, sendIndex, 0, type, ctx.settings.otpLength, otpCharset),
     // Shared until a resend retires a token: most auth requests never have one.
     retiredLinkTokens: NO_RETIRED_TOKENS as string[],
   };
@@ -151,12 +170,19 @@ export function describeStatus(request: AuthRequest, now: number): AuthRequestSt
   return request.status === "pending" && isExpired(request, now) ? "expired" : request.status;
 }
 
-/** The magic link emailed for a token: the app's URI with `link_token` appended. */
+/**
+ * The magic link emailed for a token: the app's URI with `link_token` in its
+ * query, as a URL parser sees it, not as text: before a `#fragment` (which
+ * the browser keeps to itself), and replacing a `link_token` the URI already
+ * had, so the app reads exactly one. The send checked that the URI parses.
+ */
 export function magicLink(request: AuthRequest): string | undefined {
   const token = request.credentials.linkToken;
   if (token === undefined || request.magiclinkAuthUri === undefined) return undefined;
-  const separator = request.magiclinkAuthUri.includes("?") ? "&" : "?";
-  return `${request.magiclinkAuthUri}${separator}link_token=${encodeURIComponent(token)}`;
+  // Deviation D44: link_token set in the query by URL rules, the query re-encoded
+  const url = new URL(request.magiclinkAuthUri);
+  url.searchParams.set("link_token", token);
+  return url.href;
 }
 
 // Deviation D8: resend refused when verified or locked, allowed when expired
@@ -205,6 +231,7 @@ export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): Au
       old.generation + 1,
       request.passwordlessType,
       old.code?.length ?? ctx.settings.otpLength,
+      request.otpCharset,
     );
     request.attempts = 0;
   }

@@ -42,10 +42,10 @@ export const SEND_REQUEST: readonly FieldDescription[] = [
   field("template", TEMPLATE, { optional: true }),
   field("magiclink_auth_uri", { type: "string", minLength: 1, maxLength: LIMITS.magiclinkAuthUriMaxLength }, {
     optional: true,
-    doc: "Required when the passwordless type is LINK or LINK_OTP",
+    doc: "An absolute http or https URL; required when the passwordless type is LINK or LINK_OTP",
   }),
   field("state", { type: "string", minLength: 1, maxLength: LIMITS.stateMaxLength }, { optional: true }),
-  field("expires_in", { type: "uint32" }, { optional: true, doc: "Seconds; default 300" }),
+  field("expires_in", { type: "uint32" }, { optional: true, doc: "Seconds; default 300, Scalekit's documented range 60–3600" }),
   field(
     "template_variables",
     {

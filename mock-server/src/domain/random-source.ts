@@ -13,16 +13,29 @@ export interface RandomStream {
 
 const URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/** `count` decimal digits, each uniform (rejection sampling, no modulo bias). */
-export function randomDigits(stream: RandomStream, count: number): string {
+const DIGITS = "0123456789";
+
+/**
+ * `count` characters of `alphabet` (at most 256 of them), each uniform:
+ * rejection sampling, so no modulo bias. Bytes are drawn `count * 2` at a
+ * time, which keeps the digits of a seed what they have always been.
+ */
+export function randomChars(stream: RandomStream, alphabet: string, count: number): string {
+  // The largest multiple of the alphabet's size a byte can reach: bytes from it up are drawn again.
+  const limit = 256 - (256 % alphabet.length);
   // Char codes joined once: a string grown one character at a time stays a rope of `count` pieces in memory.
   const codes: number[] = [];
   while (codes.length < count) {
     for (const byte of stream.bytes(count * 2)) {
-      if (byte < 250 && codes.length < count) codes.push(48 + (byte % 10));
+      if (byte < limit && codes.length < count) codes.push(alphabet.charCodeAt(byte % alphabet.length));
     }
   }
   return String.fromCharCode(...codes);
+}
+
+/** `count` decimal digits, each uniform. */
+export function randomDigits(stream: RandomStream, count: number): string {
+  return randomChars(stream, DIGITS, count);
 }
 
 /** `count` characters of the URL-safe base64 alphabet. */

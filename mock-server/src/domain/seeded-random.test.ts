@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { randomDigits, randomUrlSafe, randomUuid } from "./random-source.js";
+import { randomChars, randomDigits, randomUrlSafe, randomUuid } from "./random-source.js";
 import { SeededRandom } from "./seeded-random.js";
 
 describe("SeededRandom", () => {
@@ -25,6 +25,20 @@ describe("SeededRandom", () => {
     expect(randomDigits(random.stream("d"), 6)).toMatch(/^\d{6}$/);
     expect(randomUrlSafe(random.stream("u"), 50)).toMatch(/^[A-Za-z0-9_-]{50}$/);
     expect(randomUuid(random.stream("v"))).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it("keeps the digits a seed has always given", () => {
+    const digits = (n: number) => randomDigits(new SeededRandom("golden").stream("env", "a@x", 1, 0, "code"), n);
+    expect([digits(4), digits(6), digits(10)]).toEqual(["6529", "652920", "6529202205"]);
+  });
+
+  it("draws every character of a 36-character alphabet about equally often", () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    const counts = new Map<string, number>();
+    for (const c of randomChars(new SeededRandom("s").stream("spread36"), alphabet, 36_000)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect([...counts.keys()].sort()).toEqual([...alphabet].sort());
+    for (const count of counts.values()) expect(count).toBeGreaterThan(850);
+    for (const count of counts.values()) expect(count).toBeLessThan(1_150);
   });
 
   it("spreads digits evenly", () => {

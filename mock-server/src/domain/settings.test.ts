@@ -6,9 +6,10 @@ describe("settings", () => {
     expect(defaultSettings()).toEqual({
       passwordlessType: "OTP",
       otpLength: 6,
+      otpCharset: "NUMERIC",
       defaultExpiresIn: 300,
-      minExpiresIn: 30,
-      maxExpiresIn: 86_400,
+      minExpiresIn: 60,
+      maxExpiresIn: 3_600,
       maxAttempts: 5,
       maxResends: 5,
       newCredentialsOnResend: false,
@@ -46,6 +47,7 @@ describe("settings", () => {
   it("rejects unknown fields, bad types and inconsistent bounds", () => {
     expect(settingsSchema.safeParse({ maxAttempt: 3 }).success).toBe(false);
     expect(settingsSchema.safeParse({ passwordlessType: "SMS" }).success).toBe(false);
+    expect(settingsSchema.safeParse({ otpCharset: "alphanumeric" }).success).toBe(false);
     expect(settingsSchema.safeParse({ tokenTtl: "soon" }).success).toBe(false);
     expect(settingsSchema.safeParse({ minExpiresIn: 600, maxExpiresIn: 60, defaultExpiresIn: 60 }).success).toBe(false);
     expect(settingsSchema.safeParse({ defaultExpiresIn: 10 }).success).toBe(false);

@@ -10,6 +10,9 @@ export const OTP_LENGTH = { min: 4, max: 10 } as const;
 
 /** Bounds of `rateLimitPerMinute`: the window keeps one time per admitted call, so the top bound caps its memory. */
 export const RATE_LIMIT_PER_MINUTE = { min: 1, max: 10_000 } as const;
+/** The code challenge types of Scalekit's environment config (setting `otpCharset`). */
+export const OTP_CHARSETS = ["NUMERIC", "ALPHANUMERIC"] as const;
+export type OtpCharset = (typeof OTP_CHARSETS)[number];
 
 /** Seconds, given as a number or a duration string such as "5m". */
 const SECONDS_HINT = 'expected whole seconds or a duration like "5m"';
@@ -38,14 +41,16 @@ export const settingsFields = z
     // Deviation D5: 6-digit codes, as the docs show
     /** Digits in an OTP code. */
     otpLength: z.number().int().min(OTP_LENGTH.min).max(OTP_LENGTH.max).default(6),
+    /** Characters of an OTP code: digits, or upper-case letters and digits (see OTP_ALPHABETS). */
+    otpCharset: z.enum(OTP_CHARSETS).default("NUMERIC"),
     // Deviation D2: 300 s default expiry, from the docs
     /** Lifetime of an auth request when the send gives no `expires_in`. */
     defaultExpiresIn: seconds.default(300),
-    // Deviation D1: expires_in bounds 30 s to 24 h, wider than the docs' 60–3600 s
-    /** Smallest accepted `expires_in`. */
-    minExpiresIn: seconds.default(30),
-    /** Largest accepted `expires_in`. */
-    maxExpiresIn: seconds.default(86_400),
+    // Deviation D1: expires_in bounds 60 s to 3600 s, the docs' expiry range
+    /** Smallest accepted `expires_in`; below 60 leaves Scalekit's range. */
+    minExpiresIn: seconds.default(60),
+    /** Largest accepted `expires_in`; above 3600 leaves Scalekit's range. */
+    maxExpiresIn: seconds.default(3_600),
     // Deviation D3: 5 wrong attempts lock a request (not published)
     /** Wrong codes accepted before the auth request locks. */
     maxAttempts: z.number().int().min(1).max(1000).default(5),

@@ -60,11 +60,11 @@ describe("send validation", () => {
     expect(violation(() => send({ magiclinkAuthUri: "u".repeat(1001) }))).toMatchObject({ field: "magiclink_auth_uri" });
   });
 
-  it("D1: bounds expires_in by the environment's min and max, 30 to 86,400 s by default", () => {
-    expect(send({ expiresIn: 30 }).expiresIn).toBe(30);
-    expect(send({ expiresIn: 86_400 }).expiresIn).toBe(86_400);
-    expect(violation(() => send({ expiresIn: 29 }))).toMatchObject({ field: "expires_in", constraint: "uint32.gte_lte" });
-    expect(violation(() => send({ expiresIn: 86_401 }))).toMatchObject({ field: "expires_in" });
+  it("D1: bounds expires_in by the environment's min and max, Scalekit's 60 to 3600 s by default", () => {
+    expect(send({ expiresIn: 60 }).expiresIn).toBe(60);
+    expect(send({ expiresIn: 3_600 }).expiresIn).toBe(3_600);
+    expect(violation(() => send({ expiresIn: 59 }))).toMatchObject({ field: "expires_in", constraint: "uint32.gte_lte" });
+    expect(violation(() => send({ expiresIn: 3_601 }))).toMatchObject({ field: "expires_in" });
     expect(violation(() => send({ expiresIn: 0 }))).toMatchObject({ field: "expires_in" });
   });
 
@@ -105,6 +105,23 @@ describe("send validation", () => {
       expect(error).toMatchObject({ field: "magiclink_auth_uri", code: "MAGICLINK_AUTH_URI_REQUIRED" });
     }
     expect(send({}).magiclinkAuthUri).toBeUndefined();
+  });
+
+  it("D45: refuses a magiclink_auth_uri that is not an absolute http or https URL, whatever the passwordless type", () => {
+    for (const uri of ["/passwordless/verify", "app.test/cb", "not a url", "javascript:alert(1)", "ftp://x", "https:app.test/cb", "https://", "mailto:a@b.co", " https://app.test/cb", "https://app.test/c b", "https://app.test/cb\r\nBcc: x@y.z"]) {
+      expect(violation(() => send({ magiclinkAuthUri: uri })), uri).toEqual({
+        field: "magiclink_auth_uri",
+        constraint: "string.uri",
+        code: "INVALID_ARGUMENT",
+        message: "validation error: magiclink_auth_uri: value must be an absolute http or https URL, such as https://app.example.com/auth/verify [string.uri]",
+      });
+    }
+  });
+
+  it("D45: accepts absolute http and https URLs, with a port, query or fragment", () => {
+    for (const uri of ["https://app.test/cb", "http://localhost:3000/cb?next=%2F#frag", "HTTPS://App.Test", "http://[::1]:8080/cb", "http://127.0.0.1/cb?link_token=old"]) {
+      expect(send({ magiclinkAuthUri: uri }).magiclinkAuthUri, uri).toBe(uri);
+    }
   });
 });
 

@@ -80,6 +80,25 @@ export function isEmailAddress(value: string): boolean {
   return value.length <= LIMITS.emailMaxLength && EMAIL.test(value) && value.split("@")[0]!.length <= 64;
 }
 
+// Deviation D45: magiclink_auth_uri must be an absolute http(s) URL
+const HTTP_URL_DESCRIPTION = "value must be an absolute http or https URL, such as https://app.example.com/auth/verify";
+
+/**
+ * A URI a magic link can be built on: absolute (`scheme://host…`), http: or https:, and nothing a
+ * URL parser would silently drop (spaces, tabs, line breaks, control
+ * characters) or that could break the email's text around the link.
+ */
+export function isHttpUrl(value: string): boolean {
+  // "https:app.test" parses too, but is no absolute URL: the scheme must be followed by "//".
+  if (/[\x00-\x20\x7f]/.test(value) || !/^https?:\/\//i.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
 /** Length in characters (code points), as buf.validate counts. */
 function length(value: string): number {
   let count = 0;
@@ -136,7 +155,11 @@ export function sendViolations(input: SendInput, settings?: Pick<Settings, "minE
     violations.push({ field: "template", constraint: "enum.defined_only", description: "value must be one of the defined enum values", path: ["template"] });
   }
   if (input.magiclinkAuthUri !== undefined) {
+    const before = violations.length;
     checkLength(violations, "magiclink_auth_uri", input.magiclinkAuthUri, 1, LIMITS.magiclinkAuthUriMaxLength, ["magiclinkAuthUri"]);
+    if (violations.length === before && !isHttpUrl(input.magiclinkAuthUri)) {
+      violations.push({ field: "magiclink_auth_uri", constraint: "string.uri", description: HTTP_URL_DESCRIPTION, path: ["magiclinkAuthUri"] });
+    }
   }
   if (input.state !== undefined) checkLength(violations, "state", input.state, 1, LIMITS.stateMaxLength, ["state"]);
 

@@ -79,6 +79,7 @@ export function verifyCode(request: AuthRequest, code: string, now: number): Ver
       `auth request "${request.id}" was sent as ${request.passwordlessType}, which has no OTP code; verify its link_token instead`,
     );
   }
+  // Deviation D46: codes compare case-sensitively ("ab12cd" is not "AB12CD")
   if (code !== expected) {
     const outcome = countWrongAttempt(request);
     throw new ScalekitError("InvalidArgument", ERROR_CODES.otpInvalid, phrased("verificationFailed", `invalid code for auth request "${request.id}": ${outcome}`), {

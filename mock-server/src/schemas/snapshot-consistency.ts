@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { addressKey } from "../domain/auth-request.js";
-import type { PasswordlessType } from "../domain/settings.js";
+import { addressKey, codePattern } from "../domain/auth-request.js";
+import type { OtpCharset, PasswordlessType } from "../domain/settings.js";
 import { missesMagiclinkAuthUri, needsCode, needsLink, sendViolations } from "../domain/validation.js";
 
 /** The fields of one auth request the record checks below read. */
@@ -8,6 +8,7 @@ interface AuthRequestToCheck {
   email: string;
   template: "SIGNIN" | "SIGNUP";
   passwordlessType: PasswordlessType;
+  otpCharset?: OtpCharset | undefined;
   magiclinkAuthUri?: string | undefined;
   state?: string | undefined;
   templateVariables: Record<string, string>;
@@ -47,6 +48,10 @@ export function checkAuthRequest(request: AuthRequestToCheck, ctx: z.RefinementC
         ? `no code, but a ${type} auth request always has one (the mock issues codes for OTP and LINK_OTP)`
         : `a ${type} auth request has no code (the mock issues codes for OTP and LINK_OTP only)`,
     );
+  }
+  const charset = request.otpCharset ?? "NUMERIC";
+  if (code !== undefined && !codePattern(charset).test(code)) {
+    report(["credentials", "code"], `letters in the code of an auth request whose otpCharset is ${charset} (absent means NUMERIC): the mock issues them only with otpCharset "ALPHANUMERIC"`);
   }
   if (needsLink(type) !== (linkToken !== undefined)) {
     report(

@@ -4,7 +4,7 @@ import { ISSUED_CREDENTIALS } from "../domain/auth-request.js";
 import { MOCK_TIME_MAX, MOCK_TIME_MIN, MOCK_TIME_RANGE } from "../domain/mock-time.js";
 import { templateSourceSchema } from "../domain/email-template.js";
 import { ownRecord } from "../domain/own-record.js";
-import { OTP_LENGTH, settingsSchema } from "../domain/settings.js";
+import { OTP_CHARSETS, OTP_LENGTH, settingsSchema } from "../domain/settings.js";
 import { isEmailAddress, templateVariables } from "../domain/validation.js";
 import { faultRuleInput } from "./faults.js";
 import { checkAuthRequest, checkSnapshot } from "./snapshot-consistency.js";
@@ -29,7 +29,9 @@ const issuedId = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "expected 1–200 le
 const linkToken = z
   .string()
   .regex(ISSUED_CREDENTIALS.linkToken, 'expected a link token as the mock issues them: a lower-case version 4 UUID, then "_l"');
-const code = z.string().regex(ISSUED_CREDENTIALS.code, `expected ${OTP_LENGTH.min}–${OTP_LENGTH.max} digits, as the mock issues codes`);
+const code = z
+  .string()
+  .regex(ISSUED_CREDENTIALS.code, `expected ${OTP_LENGTH.min}–${OTP_LENGTH.max} digits, or upper-case letters and digits, as the mock issues codes`);
 const emailAddress = z.string().refine(isEmailAddress, "expected an email address a send would accept (it goes into the email's To header)");
 const headerText = z.string().regex(/^[^\x00-\x1f\x7f]*$/, "expected no control characters such as CR or LF: it goes into an email header");
 const addressKey = z
@@ -62,6 +64,7 @@ export const authRequestSnapshot = z
     state: z.string().optional(),
     template,
     passwordlessType,
+    otpCharset: z.enum(OTP_CHARSETS).optional(),
     magiclinkAuthUri: z.string().optional(),
     templateVariables: stringMap,
     expiresIn: z.number().int().positive(),
