@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ScalekitClient } from "@scalekit-sdk/node";
@@ -82,7 +84,19 @@ describe.skipIf(skip !== undefined)("scalekit-mock image", () => {
   describe("ScalekitMockContainer with an admin token", () => {
     let mock: StartedScalekitMockContainer;
     beforeAll(async () => {
-      mock = await new ScalekitMockContainer(IMAGE).withAdminToken("container-admin-token-1").withSettings({ otpLength: 8 }).start();
+      // The environment's own sign-up email, from a folder on the host (the sign-in one stays packaged).
+      const templates = mkdtempSync(join(tmpdir(), "scalekit-mock-container-templates-"));
+      writeFileSync(
+        join(templates, "manifest.json"),
+        JSON.stringify({ from: "Acme Rockets <hello@acme.test>", templates: { SIGNUP: { subject: "Welcome aboard, {{ first_name }}: {{otp}}", text: "signup.txt" } } }),
+      );
+      writeFileSync(join(templates, "signup.txt"), "Hi {{ first_name }}, your {{app_name}} code is {{otp}}.\n");
+      mock = await new ScalekitMockContainer(IMAGE)
+        .withAdminToken("container-admin-token-1")
+        .withSettings({ otpLength: 8, appName: "Acme" })
+        .withTemplates(templates)
+        .start();
+      rmSync(templates, { recursive: true });
     }, 120_000);
     afterAll(async () => {
       // The last test stops it already.
@@ -96,6 +110,18 @@ describe.skipIf(skip !== undefined)("scalekit-mock image", () => {
       const sdk = new ScalekitClient(mock.getEnvironmentUrl(), mock.getClientId(), mock.getClientSecret());
       await sdk.passwordless.sendPasswordlessEmail("guarded@example.com");
       expect((await mock.getClient().inbox.waitForOtp("guarded@example.com")).code).toMatch(/^\d{8}$/);
+    });
+
+    it("sends the environment's own email template copied in by withTemplates, with its sender and the settings' values", async () => {
+      const sdk = new ScalekitClient(mock.getEnvironmentUrl(), mock.getClientId(), mock.getClientSecret());
+      // The SDK takes the template by name at run time, though its type names only the enum (2 = SIGNUP).
+      await sdk.passwordless.sendPasswordlessEmail("welcome@example.com", { template: 2, templateVariables: { first_name: "Wile" } });
+      const { code } = await mock.getClient().inbox.waitForOtp("welcome@example.com");
+      const email = await mock.getClient().inbox.latest({ to: "welcome@example.com" });
+      expect(email).toMatchObject({ from: "Acme Rockets <hello@acme.test>", subject: `Welcome aboard, Wile: ${code}`, text: `Hi Wile, your Acme code is ${code}.\n` });
+      expect(email.html).toBeUndefined();
+      // The template reads first_name: a send without it is refused, as Scalekit documents.
+      await expect(sdk.passwordless.sendPasswordlessEmail("welcome@example.com", { template: 2 })).rejects.toThrow(/first_name/);
     });
 
     it("stops promptly on SIGTERM", async () => {
