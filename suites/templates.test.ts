@@ -44,8 +44,8 @@ describe("the template routes", () => {
     const error = await refusal(control.templates.put("SIGNIN", { subject: "ok", html: "<p>\n  {{#otp}}code\n</p>" }));
     expect(error.status).toBe(400);
     expect(error.code).toBe("INVALID_ARGUMENT");
-    expect(error.message).toBe('invalid template: html: line 3, column 5: Unclosed section "otp"');
-    expect(error.details).toEqual([{ field: "html", line: 3, column: 5, message: 'html: line 3, column 5: Unclosed section "otp"' }]);
+    expect(error.message).toBe('invalid template: html: line 2, column 3: Unclosed section "otp"');
+    expect(error.details).toEqual([{ field: "html", line: 2, column: 3, message: 'html: line 2, column 3: Unclosed section "otp"' }]);
     expect((await control.templates.get("SIGNIN")).subject).toBe("kept");
   });
 
@@ -195,7 +195,7 @@ describe("templates given at start", () => {
 
   it("are refused at start when one does not parse, naming the type, part, line and column", async () => {
     await expect(createMockScalekit({ templates: { SIGNUP: { subject: "s", html: "<p>\n{{#a}}" } } })).rejects.toThrow(
-      'templates.SIGNUP.html: line 2, column 7: Unclosed section "a"; fix the template',
+      'templates.SIGNUP.html: line 2, column 1: Unclosed section "a"; fix the template',
     );
   });
 });

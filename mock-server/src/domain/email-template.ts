@@ -13,6 +13,9 @@ export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 /** Characters a template part may have: a subject is one header line, a body a whole email. */
 export const TEMPLATE_LIMITS = { subject: 1_000, body: 256 * 1024 } as const;
 
+/** How deep sections may nest: rendering recurses once per level, and no email needs more. */
+export const SECTION_DEPTH_MAX = 50;
+
 /**
  * Built-in variables every template may use, and the setting each comes from
  * (`user_email` is the recipient instead). Scalekit documents the names.

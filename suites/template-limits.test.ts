@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SECTION_DEPTH_MAX } from "../mock-server/src/domain/email-template.js";
+import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
+
+/** What a template may hold so that every send and read of its emails still works. */
+
+let mock: MockScalekit;
+
+beforeAll(async () => {
+  mock = await createMockScalekit({ seed: "template-limits" });
+});
+afterAll(() => mock.close());
+beforeEach(() => mock.reset());
+
+const control = (method: string, path: string, body?: unknown) =>
+  fetch(`${mock.url}/_mock/v1${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    ...(body !== undefined && { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+
+const nested = (levels: number) => `${"{{#aa}}".repeat(levels)}x${"{{/aa}}".repeat(levels)}`;
+
+describe("section nesting", () => {
+  it.each([3000, 5000])("D56: a template nesting sections %i levels deep is refused with 400 at the first tag too deep", async (levels) => {
+    const response = await control("PUT", "/templates/SIGNIN", { subject: "s", text: nested(levels) });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string; details: unknown[] } };
+    expect(error.code).toBe("INVALID_ARGUMENT");
+    expect(error.message).toBe(
+      `invalid template: text: line 1, column ${1 + SECTION_DEPTH_MAX * 7}: sections nest more than ${SECTION_DEPTH_MAX} levels deep: close some before {{#aa}} (at most ${SECTION_DEPTH_MAX} open at once)`,
+    );
+    expect((await control("GET", "/snapshot")).status).toBe(200);
+  });
+
+  it("accepts the deepest nesting allowed, and its emails read back", async () => {
+    expect((await control("PUT", "/templates/SIGNIN", { subject: "s", text: nested(SECTION_DEPTH_MAX) })).status).toBe(200);
+    expect((await control("POST", "/templates/SIGNIN/preview", { template_variables: { aa: "1" } }).then((r) => r.json())).text).toBe("x");
+  });
+
+  it("refuses a snapshot carrying a template nested too deep, naming it", async () => {
+    const snapshot = mock.snapshot();
+    const deep = { ...snapshot, state: { ...snapshot.state, templates: { SIGNIN: { subject: "s", text: nested(5000) } } } };
+    const response = await control("PUT", "/snapshot", deep);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/^invalid template: state\.templates\.SIGNIN\.text: line 1, column \d+: sections nest more than/);
+  });
+
+  it("refuses to start with a template nested too deep, with the template error", async () => {
+    await expect(createMockScalekit({ templates: { SIGNIN: { subject: "s", text: nested(5000) } } })).rejects.toThrow(
+      `templates.SIGNIN.text: line 1, column ${1 + SECTION_DEPTH_MAX * 7}: sections nest more than ${SECTION_DEPTH_MAX} levels deep`,
+    );
+  });
+});
