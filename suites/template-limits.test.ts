@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SECTION_DEPTH_MAX } from "../mock-server/src/domain/email-template.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
+import { restSession } from "./support/rest.js";
 
 /** What a template may hold so that every send and read of its emails still works. */
 
@@ -50,5 +51,41 @@ describe("section nesting", () => {
     await expect(createMockScalekit({ templates: { SIGNIN: { subject: "s", text: nested(5000) } } })).rejects.toThrow(
       `templates.SIGNIN.text: line 1, column ${1 + SECTION_DEPTH_MAX * 7}: sections nest more than ${SECTION_DEPTH_MAX} levels deep`,
     );
+  });
+});
+
+describe("the sender", () => {
+  it.each([
+    ["a CR LF that would start a header", "Mock\r\nBcc: x@example.com <a@b.test>", "expected no control characters"],
+    ["no address", "Zoë Mock", "expected a sender such as"],
+    ["an address a send would refuse", "Mock <not an address>", "expected a sender such as"],
+  ])("is refused at start when it has %s", async (_what, from, expected) => {
+    await expect(createMockScalekit({ templates: { from } })).rejects.toThrow(expected);
+  });
+
+  it("is one a snapshot import accepts: export, import and export again keep a non-ASCII sender", async () => {
+    const started = await createMockScalekit({ templates: { from: "Zoë Mock <noreply@mail.scalekit-mock.test>" } });
+    try {
+      const api = await restSession(started);
+      await api.send({ email: "zoe@example.com" });
+      const exported = started.snapshot();
+      started.restore(JSON.parse(JSON.stringify(exported)));
+      expect(started.inbox.latest()?.from).toBe("Zoë Mock <noreply@mail.scalekit-mock.test>");
+    } finally {
+      await started.close();
+    }
+  });
+
+  it("is refused in a snapshot's email when it has no address or a control character", async () => {
+    const snapshot = mock.snapshot();
+    const email = {
+      seq: 1, id: "e1", environmentId: "default", authRequestId: "r1", kind: "send", to: "a@example.com", date: 0, template: "SIGNIN",
+      generation: 0, expiresAt: 0, subject: "s", text: "t",
+    };
+    for (const from of ["Mock\r\nBcc: x <a@b.test>", "Mock"]) {
+      const response = await control("PUT", "/snapshot", { ...snapshot, state: { ...snapshot.state, inbox: { emails: [{ ...email, from }], nextSeq: 2 } } });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toMatch(/expected a sender such as|expected no control characters/);
+    }
   });
 });

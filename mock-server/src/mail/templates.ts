@@ -10,6 +10,7 @@ import {
   type TemplateField,
   type TemplateSource,
 } from "../domain/email-template.js";
+import { senderSchema } from "../domain/sender.js";
 import { packageRoot } from "../runtime/package-root.js";
 import { compileTemplate, TemplateSyntaxError, type CompiledTemplate } from "./template-syntax.js";
 
@@ -77,7 +78,7 @@ export class TemplateDirError extends Error {}
 
 const manifestSchema = z
   .object({
-    from: z.string().min(3).max(300).regex(/^[^\x00-\x1f\x7f]*$/, "expected no control characters: it is the From header").optional(),
+    from: senderSchema.optional(),
     templates: z
       .object(Object.fromEntries(EMAIL_TEMPLATE_TYPES.map((type) => [type, z.object({ subject: z.string(), html: z.string().optional(), text: z.string().optional() }).strict().optional()])))
       .strict(),
