@@ -46,15 +46,17 @@ export function missingVariables(template: EmailTemplate, supplied: Readonly<Rec
 }
 
 /** Fails when the template uses a variable the send did not supply (Scalekit answers 400). */
-export function assertTemplateVariables(template: EmailTemplate, type: TemplateType, supplied: Readonly<Record<string, string>>): void {
+export function assertTemplateVariables(template: EmailTemplate, type: TemplateType, supplied: Readonly<Record<string, string>>, kind: MailOperation = "send"): void {
   const missing = missingVariables(template, supplied);
   if (missing.length > 0) {
-    throw new ScalekitError(
-      "InvalidArgument",
-      ERROR_CODES.templateVariableMissing,
-      `the ${type} email template uses ${missing.map((n) => `"${n}"`).join(", ")}, which the request does not provide: supply ${missing.length === 1 ? "it" : "them"} in template_variables, or change the template`,
-      { field: "template_variables" },
-    );
+    const names = missing.map((n) => `"${n}"`).join(", ");
+    const them = missing.length === 1 ? "it" : "them";
+    // A resend carries no template_variables: it can only reuse the send's.
+    const hint =
+      kind === "send"
+        ? `which the request does not provide: supply ${them} in template_variables, or change the template`
+        : `which the original send did not supply: send a new email with ${them}, or change the template`;
+    throw new ScalekitError("InvalidArgument", ERROR_CODES.templateVariableMissing, `the ${type} email template uses ${names}, ${hint}`, { field: "template_variables" });
   }
 }
 
