@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SECTION_DEPTH_MAX } from "../mock-server/src/domain/email-template.js";
+import { LIMITS } from "../mock-server/src/domain/validation.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { restSession } from "./support/rest.js";
 
@@ -87,5 +88,34 @@ describe("the sender", () => {
       expect(response.status).toBe(400);
       expect(await response.text()).toMatch(/expected a sender such as|expected no control characters/);
     }
+  });
+});
+
+describe("variables no send could supply", () => {
+  const refusal = async (template: { subject: string; text: string }) => {
+    const response = await control("PUT", "/templates/SIGNIN", template);
+    return { status: response.status, message: ((await response.json()) as { error?: { message: string } }).error?.message };
+  };
+
+  it.each([
+    ["shorter than a send's keys may be", "{{x}}", 'invalid template: text: line 1, column 4: "x" has 1 character, but a send\'s template_variables keys have 2–25'],
+    ["longer than a send's keys may be", `{{#${"n".repeat(26)}}}y{{/${"n".repeat(26)}}}`, `invalid template: text: line 1, column 4: "${"n".repeat(26)}" has 26 characters`],
+  ])("are refused when a name is %s, at its first use", async (_what, body, message) => {
+    const { status, message: got } = await refusal({ subject: "s", text: `ok\n{{otp}}${body}` });
+    expect(status).toBe(400);
+    expect(got).toContain(message.replace("line 1, column 4", "line 2, column 8"));
+  });
+
+  it(`are refused past ${LIMITS.templateVariablesMaxPairs} names a send must supply, counting every part once`, async () => {
+    const names = Array.from({ length: LIMITS.templateVariablesMaxPairs + 1 }, (_, i) => `v${String(i).padStart(2, "0")}`);
+    const allowed = { subject: `{{${names[0]}}}`, text: names.slice(0, -1).map((n) => `{{${n}}}`).join("") };
+    expect((await refusal(allowed)).status).toBe(200);
+    const { status, message } = await refusal({ ...allowed, text: `${allowed.text}{{app_name}}{{${names.at(-1)}}}` });
+    expect(status).toBe(400);
+    expect(message).toContain(`"${names.at(-1)}" is variable ${LIMITS.templateVariablesMaxPairs + 1} a send must supply`);
+  });
+
+  it("are not the built-in or contextual ones, whatever their length", async () => {
+    expect((await refusal({ subject: "s", text: "{{app_organization_meta_name}} {{expiry_time_relative}} {{otp}}" })).status).toBe(200);
   });
 });

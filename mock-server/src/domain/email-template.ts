@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Settings } from "./settings.js";
+import { LIMITS, RESERVED_TEMPLATE_VARIABLES } from "./validation.js";
 
 /** The email templates an environment has: one per send template. */
 export const EMAIL_TEMPLATE_TYPES = ["SIGNIN", "SIGNUP"] as const;
@@ -30,6 +31,22 @@ export const BUILT_IN_SETTINGS = {
 } as const satisfies Record<string, keyof Settings>;
 
 export const BUILT_IN_TEMPLATE_VARIABLES = [...(Object.keys(BUILT_IN_SETTINGS) as (keyof typeof BUILT_IN_SETTINGS)[]), "user_email"] as const;
+
+/** Variables the mock fills in: the built-in ones (from settings) and the contextual ones (credentials, expiry). */
+export const FILLED_IN_VARIABLES: ReadonlySet<string> = new Set([...BUILT_IN_TEMPLATE_VARIABLES, ...RESERVED_TEMPLATE_VARIABLES]);
+
+/**
+ * Why no send could supply `name`, or undefined when one can: the rules of a
+ * send's template_variables keys (LIMITS), applied to what a template reads.
+ */
+export function unsuppliableVariable(name: string): string | undefined {
+  if (FILLED_IN_VARIABLES.has(name)) return undefined;
+  const { templateVariableKeyMinLength: min, templateVariableKeyMaxLength: max } = LIMITS;
+  if (name.length < min || name.length > max) {
+    return `"${name}" has ${name.length} character${name.length === 1 ? "" : "s"}, but a send's template_variables keys have ${min}–${max}, so no send could supply it: rename it`;
+  }
+  return undefined;
+}
 
 /** The built-in variables' values for an email to `recipient`. */
 export function builtInVariables(settings: Settings, recipient: string): Record<string, string> {

@@ -24,6 +24,8 @@ export interface CompiledTemplate {
   readonly tokens: readonly Token[];
   /** Every name it reads, in variables and sections, sorted. */
   readonly variables: readonly string[];
+  /** Where each name is first read (the offset of its tag), in source order. */
+  readonly firstUses: ReadonlyMap<string, number>;
 }
 
 export type Escape = (value: string) => string;
@@ -111,7 +113,7 @@ function describeTag(token: Token, source: string): string {
  * stack of its own: a template is user input, and recursing once per level
  * would let one overflow the call stack here or, later, in Mustache's renderer.
  */
-function check(tokens: readonly Token[], source: string, names: Set<string>): void {
+function check(tokens: readonly Token[], source: string, names: Map<string, number>): void {
   // One frame per open section: its tokens and how far they are read. Tags are checked in source order.
   const frames: { tokens: readonly Token[]; next: number }[] = [{ tokens, next: 0 }];
   while (frames.length > 0) {
@@ -133,7 +135,7 @@ function check(tokens: readonly Token[], source: string, names: Set<string>): vo
         token[2],
       );
     }
-    names.add(value);
+    if (!names.has(value)) names.set(value, token[2]);
     if (token[4] === undefined) continue;
     // frames holds the top level and every section around this one: their count is this section's depth.
     if (frames.length > SECTION_DEPTH_MAX) {
@@ -150,9 +152,9 @@ function check(tokens: readonly Token[], source: string, names: Set<string>): vo
 /** Parses and checks a template; throws TemplateSyntaxError naming the line and column. */
 export function compileTemplate(source: string): CompiledTemplate {
   const tokens = parse(source);
-  const names = new Set<string>();
+  const names = new Map<string, number>();
   check(tokens, source, names);
-  return { source, tokens, variables: [...names].sort() };
+  return { source, tokens, variables: [...names.keys()].sort(), firstUses: names };
 }
 
 export function escapeHtml(value: string): string {
