@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SECTION_DEPTH_MAX } from "../mock-server/src/domain/email-template.js";
+import { SECTION_DEPTH_MAX, TEMPLATE_LIMITS } from "../mock-server/src/domain/email-template.js";
 import { LIMITS } from "../mock-server/src/domain/validation.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
 import { restSession } from "./support/rest.js";
@@ -117,5 +117,24 @@ describe("variables no send could supply", () => {
 
   it("are not the built-in or contextual ones, whatever their length", async () => {
     expect((await refusal({ subject: "s", text: "{{app_organization_meta_name}} {{expiry_time_relative}} {{otp}}" })).status).toBe(200);
+  });
+});
+
+describe("D56: template size as JSON", () => {
+  it.each([
+    ["three UTF-8 bytes", "日"],
+    ["a six-byte JSON escape", "\u0001"],
+  ])("a template at the size limits of characters taking %s each is accepted, and previewed", async (_what, ch) => {
+    const body = ch.repeat(TEMPLATE_LIMITS.body);
+    const template = { subject: ch.repeat(TEMPLATE_LIMITS.subject), html: body, text: body };
+    const put = await control("PUT", "/templates/SIGNIN", template);
+    expect(put.status).toBe(200);
+    const preview = await control("POST", "/environments/default/templates/SIGNUP/preview", { template, template_variables: { aa: "x".repeat(LIMITS.templateVariableValueMaxLength) } });
+    expect(preview.status).toBe(200);
+  });
+
+  it("a body over the limit is still refused by its size, not its bytes", async () => {
+    const response = await control("PUT", "/templates/SIGNIN", { subject: "s", text: "x".repeat(TEMPLATE_LIMITS.body + 1) });
+    expect(response.status).toBe(400);
   });
 });

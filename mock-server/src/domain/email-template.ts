@@ -14,6 +14,23 @@ export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 /** Characters a template part may have: a subject is one header line, a body a whole email. */
 export const TEMPLATE_LIMITS = { subject: 1_000, body: 256 * 1024 } as const;
 
+/** Bytes a JSON string may take per UTF-16 unit of its value: a control character is written \u001f. */
+const JSON_BYTES_PER_UNIT = 6;
+
+/**
+ * The largest body a template route (`PUT /templates/{type}`, preview) needs:
+ * a whole template at the limits above plus a preview's variables and address,
+ * every character escaped, and room for the JSON around them. The limits
+ * count UTF-16 units; this is what they take as JSON bytes at worst.
+ */
+export const TEMPLATE_ROUTE_BODY_LIMIT =
+  JSON_BYTES_PER_UNIT *
+    (TEMPLATE_LIMITS.subject +
+      2 * TEMPLATE_LIMITS.body +
+      LIMITS.templateVariablesMaxPairs * (LIMITS.templateVariableKeyMaxLength + LIMITS.templateVariableValueMaxLength) +
+      LIMITS.emailMaxLength) +
+  4096;
+
 /** How deep sections may nest: rendering recurses once per level, and no email needs more. */
 export const SECTION_DEPTH_MAX = 50;
 
