@@ -138,3 +138,35 @@ describe("D56: template size as JSON", () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe("a preview's template_variables", () => {
+  const preview = async (template_variables: Record<string, string>) => {
+    const response = await control("POST", "/templates/SIGNIN/preview", { template: { subject: "s", text: "{{aa}}" }, template_variables });
+    return { status: response.status, text: await response.text() };
+  };
+
+  it.each([
+    ["a reserved name", { otp: "1" }, "is reserved and filled in"],
+    ["a key shorter than a send's", { a: "1" }, "at least 2 characters"],
+    ["a key longer than a send's", { ["k".repeat(26)]: "1" }, "at most 25 characters"],
+    ["a value longer than a send's", { aa: "v".repeat(257) }, "at most 256 characters"],
+    ["more pairs than a send's", Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, "v"])), "at most 30 entries"],
+  ])("are refused, as a send refuses them, for %s", async (_what, variables, message) => {
+    const { status, text } = await preview(variables);
+    expect(status).toBe(400);
+    expect(text).toContain(message);
+  });
+
+  it("within a send's rules are rendered", async () => {
+    expect(JSON.parse((await preview({ aa: "v".repeat(256) })).text).text).toBe("v".repeat(256));
+  });
+});
+
+describe("a template read and put back", () => {
+  it("is accepted whole: the keys only a read answers are ignored, also under another type", async () => {
+    const read = await (await control("GET", "/templates/SIGNUP")).json();
+    const put = await control("PUT", "/templates/SIGNIN", read);
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ type: "SIGNIN", custom: true, subject: read.subject });
+  });
+});

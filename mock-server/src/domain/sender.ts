@@ -41,10 +41,10 @@ export const senderSchema = z
   .string()
   .min(3)
   .max(300)
+  .regex(/^[^\x00-\x1f\x7f\u0085\u2028\u2029]*$/, "expected no control characters such as CR or LF: it is the From header")
   .superRefine((text, ctx) => {
-    if (CONTROL.test(text)) {
-      ctx.addIssue({ code: "custom", message: "expected no control characters such as CR or LF: it is the From header" });
-    } else if (parseSender(text) === undefined) {
+    // Control characters are the regex's to report.
+    if (!CONTROL.test(text) && parseSender(text) === undefined) {
       ctx.addIssue({
         code: "custom",
         message: 'expected a sender such as "Acme <no-reply@acme.test>" or "no-reply@acme.test": a valid email address, with an optional display name (it is the From header)',

@@ -8,7 +8,7 @@ import { SECTION_DEPTH_MAX } from "../domain/email-template.js";
  *   {{name}} {{ name }}   the value, HTML-escaped in an HTML body
  *   {{{name}}} {{&name}}  the value, never escaped
  *   {{#name}}…{{/name}}   the block, only when the value is non-empty
- *   {{^name}}…{{/name}}   the block, only when the value is empty or missing
+ *   {{^name}}…{{/name}}   the block, only when the value is empty (a name a send must supply is required here too)
  *   {{! comment }}
  * Names are letters, digits and `_`. Partials, dotted names, `{{.}}` and
  * set-delimiter tags are refused: the first read other templates or walk into
