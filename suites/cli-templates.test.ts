@@ -62,7 +62,7 @@ describe("scalekit-mock --templates", () => {
     const dir = templateDir("Hello\n\n  {{#otp}}code");
     const refused = await runCli(["--port", "0", "--templates", dir]);
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toBe(`scalekit-mock: ${join(dir, "signin.txt")}: line 3, column 15: Unclosed section "otp"; fix the template and start again\n`);
+    expect(refused.stderr).toBe(`scalekit-mock: ${join(dir, "signin.txt")}: line 3, column 3: Unclosed section "otp"; fix the template and start again\n`);
   });
 
   it("refuses to start without a manifest, or with a file the manifest names missing", async () => {

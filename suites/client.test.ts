@@ -135,7 +135,7 @@ describe("ScalekitMockClient", () => {
     expect(preview).toEqual({ subject: "Ana", text: "123456", variables_required: [] });
     expect(views.template.parse(await client.templates.delete("SIGNIN")).custom).toBe(false);
     const error = await client.templates.put("SIGNIN", { subject: "{{#x}}", text: "t" }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 400, message: 'invalid template: subject: line 1, column 7: Unclosed section "x"' });
+    expect(error).toMatchObject({ status: 400, message: 'invalid template: subject: line 1, column 1: Unclosed section "x"' });
   });
 
   it("authRequests: list and get", async () => {

@@ -44,8 +44,8 @@ describe("the template routes", () => {
     const error = await refusal(control.templates.put("SIGNIN", { subject: "ok", html: "<p>\n  {{#otp}}code\n</p>" }));
     expect(error.status).toBe(400);
     expect(error.code).toBe("INVALID_ARGUMENT");
-    expect(error.message).toBe('invalid template: html: line 3, column 5: Unclosed section "otp"');
-    expect(error.details).toEqual([{ field: "html", line: 3, column: 5, message: 'html: line 3, column 5: Unclosed section "otp"' }]);
+    expect(error.message).toBe('invalid template: html: line 2, column 3: Unclosed section "otp"');
+    expect(error.details).toEqual([{ field: "html", line: 2, column: 3, message: 'html: line 2, column 3: Unclosed section "otp"' }]);
     expect((await control.templates.get("SIGNIN")).subject).toBe("kept");
   });
 
@@ -102,12 +102,12 @@ describe("the template routes", () => {
 describe("emails of a custom template", () => {
   it("keep rendering the template they were composed with after it changes", async () => {
     const api = await restSession(mock);
-    mock.templates.put("SIGNIN", { subject: "first {{otp}}", text: "first" });
+    mock.templates.put("SIGNIN", { subject: "first {{otp}}", text: "first {{app_name}}" });
     await api.send({ email: "keep@example.com" });
     mock.templates.put("SIGNIN", { subject: "second", text: "second" });
     mock.settings.update({ appName: "Changed" });
     const email = mock.inbox.latest({ to: "keep@example.com" })!;
-    expect([email.subject, email.text]).toEqual([`first ${email.otp}`, "first"]);
+    expect([email.subject, email.text]).toEqual([`first ${email.otp}`, "first Scalekit Mock"]);
   });
 
   it("are single-part .eml files when the template has one body, and the missing body answers 404", async () => {
@@ -149,11 +149,19 @@ describe("emails of a custom template", () => {
 describe("snapshots with custom templates", () => {
   it("carry them: export, import and export again read the same byte for byte", async () => {
     mock.clock.freeze();
-    mock.templates.put("SIGNUP", { subject: "Hi {{ first_name }}", html: "<p>{{otp}}</p>", text: "{{otp}}" });
+    mock.templates.put("SIGNUP", { subject: "Hi {{ first_name }}", html: "<p>{{otp}} {{first_name}}</p>", text: "{{otp}}" });
+    mock.templates.put("SIGNIN", { subject: "one body", text: "{{otp}} {{first_name}}" });
+    const api = await restSession(mock);
+    await api.send({ email: "both@example.com", template: "SIGNUP", template_variables: { first_name: `<Ana & "Bo">` } });
+    await api.send({ email: "one@example.com", template_variables: { first_name: "Ana" } });
     const exported = await (await raw("/snapshot")).text();
-    expect(JSON.parse(exported).state.templates).toEqual({ SIGNUP: { subject: "Hi {{ first_name }}", html: "<p>{{otp}}</p>", text: "{{otp}}" } });
+    const emails = JSON.parse(exported).state.inbox.emails as { html?: string; text?: string }[];
+    expect(emails.map((e) => ["html" in e, "text" in e])).toEqual([[true, true], [false, true]]);
+    expect(emails[0]!.html).toContain("&#60;Ana &#38; &#34;Bo&#34;&#62;");
+    expect(JSON.parse(exported).state.templates.SIGNUP).toEqual({ subject: "Hi {{ first_name }}", html: "<p>{{otp}} {{first_name}}</p>", text: "{{otp}}" });
     mock.reset();
     expect(mock.templates.get("SIGNUP").custom).toBe(false);
+    expect(mock.inbox.list()).toEqual([]);
     const put = await fetch(`${mock.url}/_mock/v1/snapshot`, { method: "PUT", headers: { "content-type": "application/json" }, body: exported });
     expect(put.status).toBe(200);
     expect(await (await raw("/snapshot")).text()).toBe(exported);
@@ -195,7 +203,7 @@ describe("templates given at start", () => {
 
   it("are refused at start when one does not parse, naming the type, part, line and column", async () => {
     await expect(createMockScalekit({ templates: { SIGNUP: { subject: "s", html: "<p>\n{{#a}}" } } })).rejects.toThrow(
-      'templates.SIGNUP.html: line 2, column 7: Unclosed section "a"; fix the template',
+      'templates.SIGNUP.html: line 2, column 1: Unclosed section "a"; fix the template',
     );
   });
 });

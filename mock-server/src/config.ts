@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEFAULT_CLIENT_ID, DEFAULT_SEED } from "./default-client.js";
 import { parseDuration } from "./domain/duration.js";
 import { templateSourceSchema } from "./domain/email-template.js";
+import { senderSchema } from "./domain/sender.js";
 import { ownRecord } from "./domain/own-record.js";
 
 export const DEFAULT_PORT = 8787;
@@ -61,7 +62,7 @@ export const serverOptionsSchema = z
         z.string().min(1),
         z
           .object({
-            from: z.string().min(3).max(300).optional(),
+            from: senderSchema.optional(),
             SIGNIN: templateSourceSchema.optional(),
             SIGNUP: templateSourceSchema.optional(),
           })

@@ -191,7 +191,8 @@ export function magicLink(request: AuthRequest): string | undefined {
  * or, with `newCredentialsOnResend` or once it has expired, issues new ones
  * (the old ones stop working and the attempt count starts over).
  */
-export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): AuthRequest {
+/** Throws the error a resend of this request answers now, without changing it. */
+export function assertResendable(ctx: RequestContext, request: AuthRequest): void {
   if (request.status === "verified") {
     throw new ScalekitError(
       "FailedPrecondition",
@@ -213,6 +214,11 @@ export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): Au
       phrased("tooManyResends", `auth request "${request.id}" was already resent ${request.resends} time${request.resends === 1 ? "" : "s"} (limit ${ctx.settings.maxResends}); send a new email`),
     );
   }
+  expiryOf(ctx.now, request.expiresIn);
+}
+
+export function resendAuthRequest(ctx: RequestContext, request: AuthRequest): AuthRequest {
+  assertResendable(ctx, request);
   // Deviation D7: resend renews the expiry; new credentials reset attempts
   const expiresAt = expiryOf(ctx.now, request.expiresIn);
   // Deviation D8: a resend after expiry always issues new credentials

@@ -172,7 +172,17 @@ export function sendViolations(input: SendInput, settings?: Pick<Settings, "minE
     });
   }
 
-  const pairs = Object.entries(input.templateVariables);
+  violations.push(...templateVariableViolations(input.templateVariables));
+  return violations;
+}
+
+/**
+ * The rules of a send's template_variables (count, key and value lengths, no
+ * reserved name); the preview of a template applies the same.
+ */
+export function templateVariableViolations(variables: Readonly<Record<string, string>>): Violation[] {
+  const violations: Violation[] = [];
+  const pairs = Object.entries(variables);
   if (pairs.length > LIMITS.templateVariablesMaxPairs) {
     violations.push({
       field: "template_variables",

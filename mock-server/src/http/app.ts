@@ -4,6 +4,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { Context, MiddlewareHandler } from "hono";
 import type { OPENAPI_DOCUMENTS } from "../openapi/build.js";
 import { firstCredential } from "../domain/authorization.js";
+import { TEMPLATE_ROUTE_BODY_LIMIT } from "../domain/email-template.js";
 import { ERROR_CODES, internalError, ScalekitError } from "../domain/errors.js";
 import { PASSWORDLESS_REST_PREFIX } from "../domain/operations.js";
 import { quote, truncate } from "../domain/preview.js";
@@ -31,6 +32,9 @@ export const API_BODY_LIMIT = 64 * 1024;
 /** Largest control API body; snapshots carry whole inboxes. */
 const CONTROL_BODY_LIMIT = 1024 * 1024;
 const SNAPSHOT_BODY_LIMIT = 256 * 1024 * 1024;
+
+/** `/templates/{type}` and its preview, of the default environment or another: a template may need more than CONTROL_BODY_LIMIT as JSON. */
+const TEMPLATE_ROUTE = /\/templates\/[^/]+(\/preview)?$/;
 
 const isControlPath = (path: string) => path === "/_mock" || path.startsWith("/_mock/");
 
@@ -87,9 +91,10 @@ export function createHttpApp(deps: HttpDeps): Hono {
   const snapshotLimit = limitOf(SNAPSHOT_BODY_LIMIT);
   const controlLimit = limitOf(CONTROL_BODY_LIMIT);
   const apiLimit = limitOf(API_BODY_LIMIT);
-  app.use("*", (c, next) =>
-    (c.req.path.endsWith("/snapshot") ? snapshotLimit : isControlPath(c.req.path) ? controlLimit : apiLimit)(c, next),
-  );
+  const templateLimit = limitOf(TEMPLATE_ROUTE_BODY_LIMIT);
+  const limitFor = (path: string) =>
+    path.endsWith("/snapshot") ? snapshotLimit : !isControlPath(path) ? apiLimit : TEMPLATE_ROUTE.test(path) ? templateLimit : controlLimit;
+  app.use("*", (c, next) => limitFor(c.req.path)(c, next));
 
   if (deps.adminToken !== undefined) {
     const expected = deps.adminToken;

@@ -196,8 +196,9 @@ export function inProcessEnvironment(control: EnvironmentControl): MockEnvironme
       reset: () => new Date(control.resetClock().now),
     },
     settings: {
-      get: () => control.settings(),
-      update: (patch) => direct(() => control.updateSettings(patch)),
+      // Copies: the environment's own are frozen, and a caller may change what it gets.
+      get: () => ({ ...control.settings() }),
+      update: (patch) => ({ ...direct(() => control.updateSettings(patch)) }),
     },
     faults: {
       add: (rule) => direct(() => control.faults.add(rule)),

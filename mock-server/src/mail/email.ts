@@ -1,10 +1,9 @@
 import { magicLink, type AuthRequest, type TemplateType } from "../domain/auth-request.js";
 import { describeSeconds } from "../domain/duration.js";
-import { builtInVariables, BUILT_IN_TEMPLATE_VARIABLES } from "../domain/email-template.js";
+import { builtInVariables, FILLED_IN_VARIABLES } from "../domain/email-template.js";
 import { ERROR_CODES, ScalekitError } from "../domain/errors.js";
 import type { MailOperation } from "../domain/operations.js";
 import type { Settings } from "../domain/settings.js";
-import { RESERVED_TEMPLATE_VARIABLES } from "../domain/validation.js";
 import { escapeHtml, renderTemplate } from "./template-syntax.js";
 import type { EmailTemplate } from "./templates.js";
 
@@ -37,24 +36,24 @@ export interface CapturedEmail {
 
 export type EmailDraft = Omit<CapturedEmail, "seq">;
 
-/** Variables the mock fills in: the built-in ones (from settings) and the contextual ones. */
-const FILLED_IN: ReadonlySet<string> = new Set([...BUILT_IN_TEMPLATE_VARIABLES, ...RESERVED_TEMPLATE_VARIABLES]);
 
 /** The variables a template reads that neither the mock nor `supplied` gives, sorted. */
 export function missingVariables(template: EmailTemplate, supplied: Readonly<Record<string, string>>): string[] {
-  return template.variables.filter((name) => !FILLED_IN.has(name) && !Object.hasOwn(supplied, name));
+  return template.variables.filter((name) => !FILLED_IN_VARIABLES.has(name) && !Object.hasOwn(supplied, name));
 }
 
 /** Fails when the template uses a variable the send did not supply (Scalekit answers 400). */
-export function assertTemplateVariables(template: EmailTemplate, type: TemplateType, supplied: Readonly<Record<string, string>>): void {
+export function assertTemplateVariables(template: EmailTemplate, type: TemplateType, supplied: Readonly<Record<string, string>>, kind: MailOperation = "send"): void {
   const missing = missingVariables(template, supplied);
   if (missing.length > 0) {
-    throw new ScalekitError(
-      "InvalidArgument",
-      ERROR_CODES.templateVariableMissing,
-      `the ${type} email template uses ${missing.map((n) => `"${n}"`).join(", ")}, which the request does not provide: supply ${missing.length === 1 ? "it" : "them"} in template_variables, or change the template`,
-      { field: "template_variables" },
-    );
+    const names = missing.map((n) => `"${n}"`).join(", ");
+    const them = missing.length === 1 ? "it" : "them";
+    // A resend carries no template_variables: it can only reuse the send's.
+    const hint =
+      kind === "send"
+        ? `which the request does not provide: supply ${them} in template_variables, or change the template`
+        : `which the original send did not supply: send a new email with ${them}, or change the template`;
+    throw new ScalekitError("InvalidArgument", ERROR_CODES.templateVariableMissing, `the ${type} email template uses ${names}, ${hint}`, { field: "template_variables" });
   }
 }
 

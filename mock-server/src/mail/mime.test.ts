@@ -1,5 +1,7 @@
+import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
-import { quotedPrintable, rfc5322Date } from "./mime.js";
+import type { CapturedEmail } from "./email.js";
+import { quotedPrintable, rfc5322Date, toEml } from "./mime.js";
 
 function decodeQuotedPrintable(text: string): string {
   const bytes = text.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
@@ -18,5 +20,37 @@ describe("quoted-printable", () => {
 describe("rfc5322Date", () => {
   it("formats in UTC", () => {
     expect(rfc5322Date(Date.UTC(2026, 0, 5, 7, 8, 9))).toBe("Mon, 05 Jan 2026 07:08:09 +0000");
+  });
+});
+
+describe("the From header", () => {
+  const email = (from: string): CapturedEmail => ({
+    id: "abc",
+    seq: 1,
+    environmentId: "default",
+    authRequestId: "x",
+    kind: "send",
+    from,
+    to: "t@example.com",
+    subject: "s",
+    date: 0,
+    template: "SIGNIN",
+    generation: 0,
+    expiresAt: 0,
+    text: "t",
+  });
+
+  it.each([
+    ["Zoë Mock <noreply@mail.scalekit-mock.test>", "Zoë Mock", "noreply@mail.scalekit-mock.test"],
+    ["日本語の送信者 ".repeat(6).trim() + " <a@b.test>", "日本語の送信者 ".repeat(6).trim(), "a@b.test"],
+    ["Acme, Inc. <no-reply@acme.test>", "Acme, Inc.", "no-reply@acme.test"],
+    ['"Quoted \\"Name\\"" <q@acme.test>', 'Quoted "Name"', "q@acme.test"],
+    ["Scalekit Mock <noreply@mail.scalekit-mock.test>", "Scalekit Mock", "noreply@mail.scalekit-mock.test"],
+    ["bare@acme.test", "", "bare@acme.test"],
+  ])("keeps the address a mail parser reads for %s, encoding only the display name", async (from, name, address) => {
+    const eml = toEml(email(from));
+    const header = eml.split("\r\n").find((line) => line.startsWith("From: "))!;
+    expect(header).toMatch(/^[\x20-\x7e]*$/);
+    expect((await simpleParser(eml)).from?.value).toEqual([{ name, address }]);
   });
 });

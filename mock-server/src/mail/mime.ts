@@ -1,3 +1,4 @@
+import { parseSender } from "../domain/sender.js";
 import type { CapturedEmail } from "./email.js";
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -13,6 +14,42 @@ export function rfc5322Date(epochMs: number): string {
 /** RFC 2047 encoded word when the header is not plain ASCII. */
 function encodeHeader(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, "utf8").toString("base64")}?=`;
+}
+
+/** Encoded words of at most 75 characters each (RFC 2047), split between characters, never inside one. */
+function encodedWords(value: string): string {
+  const words: string[] = [];
+  let chunk = "";
+  for (const ch of value) {
+    if (Buffer.byteLength(chunk + ch, "utf8") > 45) {
+      words.push(chunk);
+      chunk = "";
+    }
+    chunk += ch;
+  }
+  words.push(chunk);
+  return words.map((word) => `=?UTF-8?B?${Buffer.from(word, "utf8").toString("base64")}?=`).join(" ");
+}
+
+/** RFC 5322 specials: a display name holding one is written as a quoted string. */
+const SPECIALS = /[()<>[\]:;@\\,."]/;
+
+/**
+ * The From header's value: the address as it is, the display name as an
+ * encoded word when it is not ASCII, quoted when it holds specials, so a mail
+ * reader finds the address whatever the name.
+ */
+export function formatSender(from: string): string {
+  const sender = parseSender(from);
+  // Every sender the mock holds passed senderSchema; anything else is written as it was.
+  if (sender === undefined) return encodeHeader(from);
+  if (sender.name === undefined) return sender.address;
+  const name = /^[\x20-\x7e]*$/.test(sender.name)
+    ? SPECIALS.test(sender.name)
+      ? `"${sender.name.replace(/["\\]/g, "\\$&")}"`
+      : sender.name
+    : encodedWords(sender.name);
+  return `${name} <${sender.address}>`;
 }
 
 /** Quoted-printable body (RFC 2045), lines at most 76 characters. */
@@ -53,7 +90,7 @@ export function toEml(email: CapturedEmail): string {
   const headers = [
     `Message-ID: <${email.id}@scalekit-mock.test>`,
     `Date: ${rfc5322Date(email.date)}`,
-    `From: ${encodeHeader(email.from)}`,
+    `From: ${formatSender(email.from)}`,
     `To: ${email.to}`,
     `Subject: ${encodeHeader(email.subject)}`,
     "MIME-Version: 1.0",

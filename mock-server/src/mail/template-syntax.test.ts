@@ -1,5 +1,6 @@
 import Mustache from "mustache";
 import { describe, expect, it } from "vitest";
+import { SECTION_DEPTH_MAX } from "../domain/email-template.js";
 import { compileTemplate, escapeHtml, renderTemplate, TemplateSyntaxError } from "./template-syntax.js";
 
 const render = (source: string, variables: Record<string, string>, escape?: (v: string) => string) => renderTemplate(compileTemplate(source), variables, escape);
@@ -35,12 +36,35 @@ describe("Mustache templates", () => {
   });
 
   it("report a parse error with the line and column of Mustache's offset", () => {
-    const error = syntaxError("line one\n  {{#otp}}code\nthree");
-    expect(error.problem).toBe('Unclosed section "otp"');
-    expect([error.line, error.column]).toEqual([3, 6]);
-    expect(error.message).toBe('line 3, column 6: Unclosed section "otp"');
     expect([syntaxError("ab\ncd {{/x}}").line, syntaxError("ab\ncd {{/x}}").column]).toEqual([2, 4]);
     expect(syntaxError("{{name").problem).toBe("Unclosed tag");
+  });
+
+  it("report a section left open at the opening tag of the innermost one, not at the end of the input", () => {
+    const error = syntaxError("line one\n  {{#otp}}code\nthree");
+    expect(error.problem).toBe('Unclosed section "otp"');
+    expect([error.line, error.column]).toEqual([2, 3]);
+    expect(error.message).toBe('line 2, column 3: Unclosed section "otp"');
+    const nested = syntaxError("{{#a}}{{{x}}}{{! }} }}\n{{#b}}{{/b}} {{ ^c }}{{#d}}{{/d}}\nend");
+    expect(nested.problem).toBe('Unclosed section "c"');
+    expect([nested.line, nested.column]).toEqual([2, 14]);
+  });
+
+  it(`accept sections nested ${SECTION_DEPTH_MAX} levels deep and render them`, () => {
+    const source = `${"{{#aa}}".repeat(SECTION_DEPTH_MAX)}x${"{{/aa}}".repeat(SECTION_DEPTH_MAX)}`;
+    expect(render(source, { aa: "1" })).toBe("x");
+  });
+
+  it.each([SECTION_DEPTH_MAX + 1, 3000, 5000])("refuse sections nested %i levels deep at the first opening tag too deep", (levels) => {
+    const source = `{{^bb}}\n${"{{#aa}}".repeat(levels - 1)}x${"{{/aa}}".repeat(levels - 1)}{{/bb}}`;
+    const error = syntaxError(source);
+    expect(error.problem).toMatch(new RegExp(`^sections nest more than ${SECTION_DEPTH_MAX} levels deep`));
+    expect([error.line, error.column]).toEqual([2, 1 + (SECTION_DEPTH_MAX - 1) * 7]);
+  });
+
+  it("refuse deep sections in source order: an earlier bad tag is reported first", () => {
+    const source = `${"{{#aa}}".repeat(60)}{{/aa}}{{a.b}}${"{{/aa}}".repeat(59)}`;
+    expect(syntaxError(`{{x.y}}${source}`).problem).toMatch(/not a variable name/);
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import Mustache from "mustache";
+import { SECTION_DEPTH_MAX } from "../domain/email-template.js";
 
 /**
  * The template language of email templates: Mustache, as Scalekit's
@@ -7,7 +8,7 @@ import Mustache from "mustache";
  *   {{name}} {{ name }}   the value, HTML-escaped in an HTML body
  *   {{{name}}} {{&name}}  the value, never escaped
  *   {{#name}}…{{/name}}   the block, only when the value is non-empty
- *   {{^name}}…{{/name}}   the block, only when the value is empty or missing
+ *   {{^name}}…{{/name}}   the block, only when the value is empty (a name a send must supply is required here too)
  *   {{! comment }}
  * Names are letters, digits and `_`. Partials, dotted names, `{{.}}` and
  * set-delimiter tags are refused: the first read other templates or walk into
@@ -23,6 +24,8 @@ export interface CompiledTemplate {
   readonly tokens: readonly Token[];
   /** Every name it reads, in variables and sections, sorted. */
   readonly variables: readonly string[];
+  /** Where each name is first read (the offset of its tag), in source order. */
+  readonly firstUses: ReadonlyMap<string, number>;
 }
 
 export type Escape = (value: string) => string;
@@ -70,18 +73,56 @@ function parse(source: string): Token[] {
     const message = error instanceof Error ? error.message : String(error);
     // Mustache ends its messages with the character offset: "Unclosed section "x" at 45".
     const match = / at (\d+)$/.exec(message);
-    throw new TemplateSyntaxError(match === null ? message : message.slice(0, match.index), source, match === null ? 0 : Number(match[1]));
+    let offset = match === null ? 0 : Number(match[1]);
+    // A section left open is found at the end of the input; point at its opening tag instead.
+    if (match !== null && offset >= source.length && message.startsWith("Unclosed section")) offset = lastOpenSection(source) ?? offset;
+    throw new TemplateSyntaxError(match === null ? message : message.slice(0, match.index), source, offset);
   } finally {
     writer.clearCache();
   }
+}
+
+/**
+ * Where the innermost section still open at the end starts, reading tags as
+ * Mustache's scanner does (only called once Mustache has read every tag). A
+ * template that changes delimiters is left to Mustache's position: such
+ * templates are refused anyway.
+ */
+function lastOpenSection(source: string): number | undefined {
+  if (/\{\{\s*=/.test(source)) return undefined;
+  const open: number[] = [];
+  const tag = /\{\{\s*([#^/{]?)/g;
+  for (let found = tag.exec(source); found !== null; found = tag.exec(source)) {
+    const type = found[1];
+    // A triple mustache ends at "}}}", every other tag at the first "}}".
+    const end = type === "{" ? source.indexOf("}}}", tag.lastIndex) : source.indexOf("}}", tag.lastIndex);
+    if (end < 0) return undefined;
+    if (type === "#" || type === "^") open.push(found.index);
+    else if (type === "/") open.pop();
+    tag.lastIndex = end + (type === "{" ? 3 : 2);
+  }
+  return open.at(-1);
 }
 
 function describeTag(token: Token, source: string): string {
   return source.slice(token[2], token[3]);
 }
 
-function check(tokens: readonly Token[], source: string, names: Set<string>): void {
-  for (const token of tokens) {
+/**
+ * Checks every tag, and how deep sections nest, walking the token tree with a
+ * stack of its own: a template is user input, and recursing once per level
+ * would let one overflow the call stack here or, later, in Mustache's renderer.
+ */
+function check(tokens: readonly Token[], source: string, names: Map<string, number>): void {
+  // One frame per open section: its tokens and how far they are read. Tags are checked in source order.
+  const frames: { tokens: readonly Token[]; next: number }[] = [{ tokens, next: 0 }];
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1]!;
+    const token = frame.tokens[frame.next++];
+    if (token === undefined) {
+      frames.pop();
+      continue;
+    }
     const [type, value] = token;
     if (!ALLOWED.has(type)) {
       throw new TemplateSyntaxError(REFUSED[type] ?? `the tag ${describeTag(token, source)} is not supported`, source, token[2]);
@@ -94,17 +135,26 @@ function check(tokens: readonly Token[], source: string, names: Set<string>): vo
         token[2],
       );
     }
-    names.add(value);
-    if (token[4] !== undefined) check(token[4], source, names);
+    if (!names.has(value)) names.set(value, token[2]);
+    if (token[4] === undefined) continue;
+    // frames holds the top level and every section around this one: their count is this section's depth.
+    if (frames.length > SECTION_DEPTH_MAX) {
+      throw new TemplateSyntaxError(
+        `sections nest more than ${SECTION_DEPTH_MAX} levels deep: close some before ${describeTag(token, source)} (at most ${SECTION_DEPTH_MAX} open at once)`,
+        source,
+        token[2],
+      );
+    }
+    frames.push({ tokens: token[4], next: 0 });
   }
 }
 
 /** Parses and checks a template; throws TemplateSyntaxError naming the line and column. */
 export function compileTemplate(source: string): CompiledTemplate {
   const tokens = parse(source);
-  const names = new Set<string>();
+  const names = new Map<string, number>();
   check(tokens, source, names);
-  return { source, tokens, variables: [...names].sort() };
+  return { source, tokens, variables: [...names.keys()].sort(), firstUses: names };
 }
 
 export function escapeHtml(value: string): string {

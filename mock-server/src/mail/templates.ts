@@ -3,13 +3,17 @@ import { join } from "node:path";
 import { z } from "zod";
 import {
   EMAIL_TEMPLATE_TYPES,
+  FILLED_IN_VARIABLES,
   TEMPLATE_FIELDS,
+  unsuppliableVariable,
   orderedSource,
   templateSourceSchema,
   type EmailTemplateType,
   type TemplateField,
   type TemplateSource,
 } from "../domain/email-template.js";
+import { senderSchema } from "../domain/sender.js";
+import { LIMITS } from "../domain/validation.js";
 import { packageRoot } from "../runtime/package-root.js";
 import { compileTemplate, TemplateSyntaxError, type CompiledTemplate } from "./template-syntax.js";
 
@@ -62,6 +66,7 @@ export function compileEmailTemplate(source: TemplateSource): EmailTemplate {
       throw error;
     }
   }
+  checkSuppliable(parts);
   const variables = new Set(Object.values(parts).flatMap((part) => part.variables));
   return {
     source: orderedSource(source),
@@ -72,12 +77,35 @@ export function compileEmailTemplate(source: TemplateSource): EmailTemplate {
   };
 }
 
+/**
+ * Refuses a template no send could satisfy: one reading a name a send's
+ * template_variables cannot hold, or more such names than a send may give.
+ */
+function checkSuppliable(parts: Partial<Record<TemplateField, CompiledTemplate>>): void {
+  const supplied = new Set<string>();
+  for (const field of TEMPLATE_FIELDS) {
+    const part = parts[field];
+    if (part === undefined) continue;
+    for (const [name, offset] of part.firstUses) {
+      if (FILLED_IN_VARIABLES.has(name) || supplied.has(name)) continue;
+      const problem = unsuppliableVariable(name);
+      if (problem !== undefined) throw new TemplateError(field, new TemplateSyntaxError(problem, part.source, offset));
+      supplied.add(name);
+      if (supplied.size > LIMITS.templateVariablesMaxPairs) {
+        const max = LIMITS.templateVariablesMaxPairs;
+        const message = `"${name}" is variable ${max + 1} a send must supply, but a send's template_variables hold at most ${max}: read fewer`;
+        throw new TemplateError(field, new TemplateSyntaxError(message, part.source, offset));
+      }
+    }
+  }
+}
+
 /** A template folder that cannot be used: the message names the file and says what to do. */
 export class TemplateDirError extends Error {}
 
 const manifestSchema = z
   .object({
-    from: z.string().min(3).max(300).regex(/^[^\x00-\x1f\x7f]*$/, "expected no control characters: it is the From header").optional(),
+    from: senderSchema.optional(),
     templates: z
       .object(Object.fromEntries(EMAIL_TEMPLATE_TYPES.map((type) => [type, z.object({ subject: z.string(), html: z.string().optional(), text: z.string().optional() }).strict().optional()])))
       .strict(),

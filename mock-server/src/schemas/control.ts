@@ -6,6 +6,7 @@ import { chosenId } from "../domain/ids.js";
 import { OPERATIONS, TRANSPORTS } from "../domain/operations.js";
 import { templateSourceSchema } from "../domain/email-template.js";
 import { ownRecord } from "../domain/own-record.js";
+import { templateVariableViolations } from "../domain/validation.js";
 
 /** Longest a long-poll may wait. */
 export const MAX_WAIT_MS = 120_000;
@@ -124,14 +125,34 @@ export const newEnvironment = z
 
 export type NewEnvironmentBody = z.output<typeof newEnvironment>;
 
-/** `PUT /templates/{type}`: a subject and the HTML and/or text body. */
-export const templatePut = templateSourceSchema;
+/** What a template read answers besides the template itself: a PUT of a read's answer ignores them. */
+const TEMPLATE_VIEW_KEYS = ["type", "custom", "variables_required", "variablesRequired"];
+
+/**
+ * `PUT /templates/{type}`: a subject and the HTML and/or text body. The keys
+ * only a read answers (`type`, `custom`, `variables_required`) are ignored, so
+ * what `GET` answers can be put back, also under another type.
+ */
+export const templatePut = z.preprocess(
+  (input) =>
+    typeof input === "object" && input !== null && !Array.isArray(input)
+      ? Object.fromEntries(Object.entries(input).filter(([key]) => !TEMPLATE_VIEW_KEYS.includes(key)))
+      : input,
+  templateSourceSchema,
+);
+
+/** A preview's template_variables, checked by the rules a send's are (the same code, so the same limits and reserved names). */
+const previewVariables = ownRecord(z.string(), z.string()).superRefine((variables, ctx) => {
+  for (const violation of templateVariableViolations(variables)) {
+    ctx.addIssue({ code: "custom", path: violation.path?.slice(1) ?? [], message: violation.description });
+  }
+});
 
 /** `POST /templates/{type}/preview`: the stored template, or one given, with these variables. */
 export const templatePreviewInput = z
   .object({
     template: templateSourceSchema.optional(),
-    template_variables: ownRecord(z.string().min(1).max(100), z.string().max(1000)).optional(),
+    template_variables: previewVariables.optional(),
     /** The recipient, `{{user_email}}`; "user@example.com" when left out. */
     email: z.string().min(1).max(320).optional(),
   })

@@ -3,6 +3,7 @@ import { MAIL_OPERATIONS } from "../domain/operations.js";
 import { ISSUED_CREDENTIALS } from "../domain/auth-request.js";
 import { MOCK_TIME_MAX, MOCK_TIME_MIN, MOCK_TIME_RANGE } from "../domain/mock-time.js";
 import { templateSourceSchema } from "../domain/email-template.js";
+import { senderSchema } from "../domain/sender.js";
 import { ownRecord } from "../domain/own-record.js";
 import { OTP_CHARSETS, OTP_LENGTH, settingsSchema } from "../domain/settings.js";
 import { isEmailAddress, templateVariables } from "../domain/validation.js";
@@ -89,7 +90,7 @@ export const emailSnapshot = z
     environmentId: z.string(),
     authRequestId: issuedId,
     kind: z.enum(MAIL_OPERATIONS),
-    from: headerText,
+    from: senderSchema,
     to: emailAddress,
     date: epochMs,
     template,

@@ -2,6 +2,7 @@ import {
   addressKey,
   expiryOf,
   openAuthRequest,
+  assertResendable,
   resendAuthRequest,
   type AuthRequest,
   type RequestContext,
@@ -71,9 +72,12 @@ export class PasswordlessService {
     validateResend(input);
     const request = env.authRequest(input.authRequestId);
     if (request === undefined) throw notFound(input.authRequestId);
+    const ctx = context(env);
+    // A request that cannot be resent says so first: its variables cannot be supplied on a resend anyway.
+    assertResendable(ctx, request);
     // Deviation D57: a resend renders the template of now, so it needs that template's variables too
-    assertTemplateVariables(env.templates.active(request.template), request.template, request.templateVariables);
-    resendAuthRequest(context(env), request);
+    assertTemplateVariables(env.templates.active(request.template), request.template, request.templateVariables, "resend");
+    resendAuthRequest(ctx, request);
     env.saveAuthRequest(request);
     this.#deliver(env, request, "resend", mail);
     return sendResult(request);

@@ -71,8 +71,9 @@ export class Environment {
     this.clock = new MockClock(options.wallTime);
     this.templates = new EnvironmentTemplates(options.templates === undefined ? {} : { initial: options.templates });
     this.createdAt = this.clock.now();
-    this.#initialSettings = options.settings;
-    this.#settings = options.settings;
+    // Frozen: emails keep the settings they were composed with (D57), so nothing may change them in place.
+    this.#initialSettings = Object.freeze({ ...options.settings });
+    this.#settings = this.#initialSettings;
     this.journal = new Journal(options.settings.journalLimit);
     this.publish = options.publish ?? (() => undefined);
     this.inbox.onCapture((email) =>
@@ -126,7 +127,7 @@ export class Environment {
         },
       ]);
     }
-    this.#settings = next;
+    this.#settings = Object.freeze(next);
     // Off counts nothing, so what was counted before would be stale when the limit comes back on.
     if (next.rateLimitPerMinute === null) this.rateWindow.clear();
     this.journal.limit = next.journalLimit;
@@ -195,7 +196,7 @@ export class Environment {
     const templates = this.templates.export();
     return {
       seed: this.#seed,
-      settings: this.#settings,
+      settings: { ...this.#settings },
       // The instant, not the offset: an offset is relative to the wall clock of the exporting process.
       clock: { now: this.clock.now(), frozen: this.clock.state().frozen },
       sendsPerAddress: Object.fromEntries(this.#sendsPerAddress),
@@ -220,7 +221,7 @@ export class Environment {
     this.#seed = state.seed;
     this.#random = random;
     this.#faults = faults;
-    this.#settings = state.settings;
+    this.#settings = Object.freeze({ ...state.settings });
     this.journal.limit = state.settings.journalLimit;
     for (const [address, count] of Object.entries(state.sendsPerAddress)) this.#sendsPerAddress.set(address, count);
     // Restored into another environment, the records are this one's now (and its next export says so).
