@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_CLIENT_ID, DEFAULT_SEED } from "./default-client.js";
 import { parseDuration } from "./domain/duration.js";
-import { templateSourceSchema } from "./domain/email-template.js";
+import { EMAIL_TEMPLATE_TYPES, templateSourceSchema, type EmailTemplateType } from "./domain/email-template.js";
 import { senderSchema } from "./domain/sender.js";
 import { ownRecord } from "./domain/own-record.js";
 
@@ -63,8 +63,10 @@ export const serverOptionsSchema = z
         z
           .object({
             from: senderSchema.optional(),
-            SIGNIN: templateSourceSchema.optional(),
-            SIGNUP: templateSourceSchema.optional(),
+            ...(Object.fromEntries(EMAIL_TEMPLATE_TYPES.map((type) => [type, templateSourceSchema.optional()])) as Record<
+              EmailTemplateType,
+              z.ZodOptional<typeof templateSourceSchema>
+            >),
           })
           .strict(),
       ])

@@ -192,18 +192,34 @@ export function loadTemplates(dir: string = defaultTemplateDir()): TemplateSet {
 /** Templates given in code (`createMockScalekit({ templates: {…} })`): a sender and sources by type. */
 export type TemplateObject = { from?: string } & Partial<Record<EmailTemplateType, TemplateSource>>;
 
-/** Templates given in code, checked like a folder's; throws TemplateDirError naming the part, line and column. */
-export function compileTemplateObject(object: TemplateObject): TemplateDir {
+/**
+ * Compiles templates given by type (in code, or in a snapshot); `refuse`
+ * turns the first that does not parse into the caller's own error.
+ */
+export function compileTemplateSources(
+  sources: Partial<Record<EmailTemplateType, TemplateSource>> | undefined,
+  refuse: (error: TemplateError, type: EmailTemplateType) => Error,
+): EmailTemplates {
   const templates: EmailTemplates = {};
   for (const type of EMAIL_TEMPLATE_TYPES) {
-    const source = object[type];
+    const source = sources?.[type];
     if (source === undefined) continue;
     try {
       templates[type] = compileEmailTemplate(source);
     } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      throw new TemplateDirError(`templates.${type}.${error.field}: line ${error.line}, column ${error.column}: ${(error.cause as TemplateSyntaxError).problem}; fix the template`);
+      if (error instanceof TemplateError) throw refuse(error, type);
+      throw error;
     }
   }
+  return templates;
+}
+
+/** Templates given in code, checked like a folder's; throws TemplateDirError naming the part, line and column. */
+export function compileTemplateObject(object: TemplateObject): TemplateDir {
+  const templates = compileTemplateSources(
+    object,
+    (error, type) =>
+      new TemplateDirError(`templates.${type}.${error.field}: line ${error.line}, column ${error.column}: ${(error.cause as TemplateSyntaxError).problem}; fix the template`),
+  );
   return { ...(object.from !== undefined && { from: object.from }), templates };
 }

@@ -1,7 +1,7 @@
 import { EMAIL_TEMPLATE_TYPES, type EmailTemplateType, type TemplateSource } from "../domain/email-template.js";
 import { quote } from "../domain/preview.js";
 import { emailVariables, missingVariables, renderHtml, renderSubject, renderText } from "../mail/email.js";
-import { compileEmailTemplate, TemplateError, type EmailTemplate, type EmailTemplates } from "../mail/templates.js";
+import { compileEmailTemplate, compileTemplateSources, TemplateError, type EmailTemplate, type EmailTemplates } from "../mail/templates.js";
 import { templatePreviewInput, templatePut } from "../schemas/control.js";
 import type { Environment } from "../state/environment.js";
 import { ControlError, notFound, parseInput } from "./control-error.js";
@@ -41,18 +41,7 @@ export function templateRefusal(error: TemplateError, prefix = ""): ControlError
 
 /** Compiles templates of a shape already checked; a refusal names `prefix` + type + part. */
 export function compileTemplates(sources: Partial<Record<EmailTemplateType, TemplateSource>> | undefined, prefix: string): EmailTemplates {
-  const templates: EmailTemplates = {};
-  for (const type of EMAIL_TEMPLATE_TYPES) {
-    const source = sources?.[type];
-    if (source === undefined) continue;
-    try {
-      templates[type] = compileEmailTemplate(source);
-    } catch (error) {
-      if (error instanceof TemplateError) throw templateRefusal(error, `${prefix}${type}.`);
-      throw error;
-    }
-  }
-  return templates;
+  return compileTemplateSources(sources, (error, type) => templateRefusal(error, `${prefix}${type}.`));
 }
 
 function templateType(type: string): EmailTemplateType {
