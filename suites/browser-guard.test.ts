@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCli } from "../mock-server/src/cli-args.js";
 import { hostAllowed } from "../mock-server/src/http/browser-guard.js";
 import { createMockScalekit, type MockScalekit } from "../mock-server/src/index.js";
-import { RawClient, type RawAnswer } from "./support/raw-http.js";
+import { RawClient, TRANSPORTS, type RawAnswer } from "./support/raw-http.js";
 import { restSession } from "./support/rest.js";
 
 /**
@@ -117,6 +117,35 @@ describe("cross-site requests: a page of another site cannot change the mock's s
       expect(answer.status, JSON.stringify(headers)).toBe(403);
     }
     expect(await emailsInDefault()).toBe(before);
+  });
+
+  it.each(TRANSPORTS)("keeps a page of another site from replacing, deleting or previewing email templates over %s", async (transport) => {
+    const client = new RawClient(mock.url);
+    const template = JSON.stringify({ subject: "phish {{otp}}", text: "{{otp}}" });
+    try {
+      for (const [method, path, body] of [
+        ["PUT", "/_mock/v1/templates/SIGNIN", template],
+        ["DELETE", "/_mock/v1/templates/SIGNIN", undefined],
+        ["POST", "/_mock/v1/templates/SIGNIN/preview", template],
+      ] as const) {
+        const crossSite = await client.send(transport, {
+          method,
+          path,
+          headers: { origin: "https://attacker.example", "content-type": "application/json" },
+          ...(body !== undefined && { body }),
+        });
+        expect(crossSite.status, `${method} ${path} with a foreign Origin`).toBe(403);
+        expect(JSON.parse(crossSite.body).error.code).toBe("CROSS_SITE_REQUEST");
+        if (body === undefined) continue;
+        const simpleForm = await client.send(transport, { method, path, headers: { "content-type": "text/plain" }, body });
+        expect(simpleForm.status, `${method} ${path} as text/plain`).toBe(415);
+        const rebound = await client.send(transport, { method, path, host: "attacker.example", headers: { "content-type": "application/json" }, body });
+        expect(rebound.status, `${method} ${path} under another Host`).toBe(403);
+      }
+    } finally {
+      client.close();
+    }
+    expect(mock.templates.get("SIGNIN").custom).toBe(false);
   });
 
   it("refuses an empty text/plain form to /environments with 415 and creates nothing", async () => {
