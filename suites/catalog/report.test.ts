@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { extractCredentials } from "./inbox-readers.js";
 import { buildReport, diffShapes, renderMarkdown } from "./report.js";
 import type { RunResult } from "./runner.js";
 import { shapeOf } from "./runner.js";
@@ -54,15 +53,20 @@ describe("shape diff", () => {
   });
 });
 
-describe("reading credentials out of an email", () => {
-  it("finds the code and the link, not digits of the link or the date", () => {
-    const text = "Enter 482913 to sign in.\nOr open https://app.test/cb?next=%2F123456&link_token=ab12-cd_l\nExpires 2026-11-28 10:05 UTC";
-    expect(extractCredentials(text)).toEqual({ code: "482913", link: "https://app.test/cb?next=%2F123456&link_token=ab12-cd_l", linkToken: "ab12-cd_l" });
-    expect(extractCredentials("no credentials here, 2026")).toEqual({});
-  });
-
-  it("finds an alphanumeric code, not an upper-case word, a year or the time zone", () => {
-    expect(extractCredentials("SIGN IN to ACME\nEnter 7KQ2ZD to sign in.\nExpires 2026-11-28 10:05 UTC")).toEqual({ code: "7KQ2ZD" });
-    expect(extractCredentials("WELCOME to ACME, 2026-11-28 10:05 UTC")).toEqual({});
+describe("a real target in the report", () => {
+  it("shows its inbox kind, its run id and the time each scenario took", () => {
+    const reference = result("mock", [{ step: "send#1", shape: { outcome: "ok" } }]);
+    const real = { ...reference, target: "real", durationMs: 1234 };
+    const report = buildReport([
+      { target: "mock", wallMs: 1, results: [reference] },
+      { target: "real", details: { inbox: "imap", where: "imaps://qa@mail.example.test:993/INBOX", runId: "r1a2b3c" }, wallMs: 2000, results: [real] },
+    ]);
+    expect(report.targets[1]!.details).toEqual({ inbox: "imap", where: "imaps://qa@mail.example.test:993/INBOX", runId: "r1a2b3c" });
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain("| real | 1 pass, 0 fail, 0 n/a | 2.0 s | imap (imaps://qa@mail.example.test:993/INBOX) | r1a2b3c |");
+    expect(markdown).toContain("| mock | 1 pass, 0 fail, 0 n/a | 0.0 s | mock |  |");
+    expect(markdown).toContain("## Time per scenario on real");
+    expect(markdown).toContain("| otp-sign-in | rest | pass | 1.23 s |");
+    expect(markdown).not.toContain("## Time per scenario on mock");
   });
 });

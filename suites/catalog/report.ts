@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunResult, TargetRun } from "./runner.js";
+import type { TargetDetails } from "./targets.js";
 
 export interface ShapeDiff {
   scenario: string;
@@ -16,7 +17,7 @@ export interface ShapeDiff {
 export interface CompatReport {
   generatedAt: string;
   reference: string | undefined;
-  targets: Array<{ name: string; skipped?: string; wallMs: number; pass: number; fail: number; na: number }>;
+  targets: Array<{ name: string; skipped?: string; details?: TargetDetails; wallMs: number; pass: number; fail: number; na: number }>;
   results: Array<Omit<RunResult, "steps">>;
   diffs: ShapeDiff[];
   summary: { pass: number; fail: number; na: number; diffs: number; ok: boolean };
@@ -70,6 +71,7 @@ export function buildReport(runs: TargetRun[], generatedAt: Date = new Date()): 
     targets: runs.map((run) => ({
       name: run.target,
       ...(run.skipped !== undefined && { skipped: run.skipped }),
+      ...(run.details !== undefined && { details: run.details }),
       wallMs: Math.round(run.wallMs),
       pass: count(run.results, "pass"),
       fail: count(run.results, "fail"),
@@ -100,11 +102,14 @@ export function renderMarkdown(report: CompatReport): string {
     "",
     "## Targets",
     "",
-    "| target | result | wall time |",
-    "|---|---|---|",
-    ...report.targets.map((t) =>
-      t.skipped !== undefined ? `| ${t.name} | skipped: ${t.skipped} | |` : `| ${t.name} | ${t.pass} pass, ${t.fail} fail, ${t.na} n/a | ${(t.wallMs / 1000).toFixed(1)} s |`,
-    ),
+    "| target | result | wall time | inbox | run id |",
+    "|---|---|---|---|---|",
+    ...report.targets.map((t) => {
+      const inbox = t.details === undefined ? "mock" : `${t.details.inbox} (${t.details.where})`;
+      return t.skipped !== undefined
+        ? `| ${t.name} | skipped: ${t.skipped} | | | |`
+        : `| ${t.name} | ${t.pass} pass, ${t.fail} fail, ${t.na} n/a | ${(t.wallMs / 1000).toFixed(1)} s | ${inbox} | ${t.details?.runId ?? ""} |`;
+    }),
     "",
     "## Scenarios",
     "",
@@ -112,6 +117,12 @@ export function renderMarkdown(report: CompatReport): string {
     `|---|${columns.map(() => "---").join("|")}|`,
     ...scenarios.map(([id, title]) => `| ${title} | ${columns.map((c) => cell(id, c.target, c.transport)).join(" | ")} |`),
   ];
+  for (const target of ran.filter((t) => t.details !== undefined)) {
+    const timed = report.results.filter((r) => r.target === target.name && r.status !== "n/a");
+    if (timed.length === 0) continue;
+    lines.push("", `## Time per scenario on ${target.name}`, "", "| scenario | transport | result | time |", "|---|---|---|---|");
+    for (const r of timed) lines.push(`| ${r.scenario} | ${r.transport} | ${MARK[r.status]} | ${(r.durationMs / 1000).toFixed(2)} s |`);
+  }
   const failures = report.results.filter((r) => r.status === "fail");
   if (failures.length > 0) {
     lines.push("", "## Failures", "", ...failures.map((f) => `- ${f.target} ${f.transport} ${f.scenario}: ${f.reason}`));

@@ -1,6 +1,7 @@
 import { restDriver, sdkDriver, type Driver, type Outcome } from "../support/drivers.js";
 import { scenarios as catalog } from "./scenarios.js";
-import type { TargetDefinition, TargetSession } from "./targets.js";
+import { SendCapReached } from "./real-run.js";
+import type { TargetDefinition, TargetSession, TargetDetails } from "./targets.js";
 import type { RecordedStep, Scenario, Shape, TransportName } from "./types.js";
 
 export type Status = "pass" | "fail" | "n/a";
@@ -21,6 +22,8 @@ export interface TargetRun {
   target: string;
   /** Set when the target was not run at all (not configured). */
   skipped?: string;
+  /** Where its mail was read and the run's id (a real environment). */
+  details?: TargetDetails;
   wallMs: number;
   results: RunResult[];
 }
@@ -57,6 +60,27 @@ class RunValues {
     return values.reduce((out, value) => out.replaceAll(value, this.#names.get(value)!), text);
   }
 }
+
+/** A driver that keeps a real run's pause between calls and its cap on sends. */
+function paced(driver: Driver, pace: (kind: "send" | "other") => Promise<void>): Driver {
+  return {
+    transport: driver.transport,
+    async send(email, options) {
+      await pace("send");
+      return driver.send(email, options);
+    },
+    async resend(id) {
+      await pace("send");
+      return driver.resend(id);
+    },
+    async verify(credential, id) {
+      await pace("other");
+      return driver.verify(credential, id);
+    },
+  };
+}
+
+const unpaced = async () => undefined;
 
 /** A driver that records the shape of every outcome, and an error's message, step by step. */
 function recording(driver: Driver, steps: RecordedStep[], values: RunValues): Driver {
@@ -106,22 +130,26 @@ export async function runScenario(session: TargetSession, target: string, scenar
   if (prepared.environmentId !== undefined) values.add(prepared.environmentId, "environment");
   const tag = `${Date.now().toString(36)}${(runCounter++).toString(36)}`;
   let addresses = 0;
+  const pace = prepared.pace ?? unpaced;
   try {
     const driver = transport === "rest" ? await restDriver(prepared.credentials) : sdkDriver(prepared.credentials);
     await withTimeout(
       scenario.run({
-        driver: recording(driver, steps, values),
+        driver: recording(paced(driver, pace), steps, values),
         inbox: prepared.inbox,
         ...(prepared.control !== undefined && { control: prepared.control }),
         transport,
         target: prepared.credentials,
-        address: (label = "user") => values.add(`${label}${++addresses}.${scenario.id}.${transport}.${tag}@example.com`, "email"),
+        address: (label = "user") =>
+          values.add(prepared.address?.(scenario.id, transport, ++addresses) ?? `${label}${++addresses}.${scenario.id}.${transport}.${tag}@example.com`, "email"),
+        pace,
       }),
-      SCENARIO_TIMEOUT_MS,
+      session.scenarioTimeoutMs ?? SCENARIO_TIMEOUT_MS,
       scenario.id,
     );
     return { ...base, status: "pass", durationMs: performance.now() - started, steps };
   } catch (error) {
+    if (error instanceof SendCapReached) return { ...na(error.message), durationMs: performance.now() - started, steps };
     return { ...base, status: "fail", reason: error instanceof Error ? error.message : String(error), durationMs: performance.now() - started, steps };
   } finally {
     await prepared.release().catch(() => undefined);
@@ -133,6 +161,7 @@ export async function runTarget(definition: TargetDefinition, scenarios: Scenari
   const started = performance.now();
   const session = await definition.start();
   if ("skip" in session) return { target: definition.name, skipped: session.skip, wallMs: 0, results: [] };
+  if (session.banner !== undefined) process.stdout.write(`${session.banner}\n`);
   const results: RunResult[] = [];
   try {
     for (const scenario of scenarios) {
@@ -141,5 +170,5 @@ export async function runTarget(definition: TargetDefinition, scenarios: Scenari
   } finally {
     await session.stop();
   }
-  return { target: definition.name, wallMs: performance.now() - started, results };
+  return { target: definition.name, ...(session.details !== undefined && { details: session.details }), wallMs: performance.now() - started, results };
 }

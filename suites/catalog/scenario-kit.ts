@@ -45,9 +45,12 @@ export type RestOperation = "send" | "resend" | "verify";
 
 /** Raw REST calls with a valid token, for what no driver can say (field spellings, bodies that are not messages). */
 export async function rawRest(ctx: ScenarioContext) {
+  await ctx.pace("other");
   const token = await fetchToken(ctx.target.url, ctx.target.clientId, ctx.target.clientSecret);
-  return (operation: RestOperation, body: unknown, headers: Record<string, string> = {}): Promise<RestResult> =>
-    post(ctx.target.url, `/api/v1/passwordless/email/${operation}`, body, { authorization: `Bearer ${token}`, ...headers });
+  return async (operation: RestOperation, body: unknown, headers: Record<string, string> = {}): Promise<RestResult> => {
+    await ctx.pace(operation === "verify" ? "other" : "send");
+    return post(ctx.target.url, `/api/v1/passwordless/email/${operation}`, body, { authorization: `Bearer ${token}`, ...headers });
+  };
 }
 
 /** A REST answer in grpc-gateway's error shape with the given HTTP status and gRPC code. */

@@ -3,8 +3,10 @@ import { createMockScalekit } from "../../mock-server/src/index.js";
 import { CLI, startCli } from "../support/cli.js";
 import type { Target } from "../support/drivers.js";
 import { startMailSink } from "../support/mail-sink.js";
+import { ImapInbox } from "./imap-inbox.js";
 import { mailpitInbox, mockInbox } from "./inbox-readers.js";
-import type { Capability, InboxReader, PasswordlessType } from "./types.js";
+import { Pacer, REAL_ENV, readRealConfig, realBanner, runAddress, type RealConfig } from "./real-run.js";
+import type { Capability, InboxReader, MailItem, PasswordlessType } from "./types.js";
 
 /** What one scenario run gets from its target. */
 export interface Prepared {
@@ -13,12 +15,28 @@ export interface Prepared {
   control?: ScalekitMockClient;
   /** The run's own environment on a mock, which messages may name. */
   environmentId?: string;
+  /** The address for a scenario's n-th send; by default a fresh one under example.com. */
+  address?(scenario: string, transport: string, n: number): string;
+  /** Waits before each call to a real environment (pause, cap on sends). */
+  pace?(kind: "send" | "other"): Promise<void>;
   /** Cleans up after the run. */
   release(): Promise<void>;
 }
 
+/** Where a real target's mail was read, and the run's id: shown in the report. */
+export interface TargetDetails {
+  inbox: InboxReader["kind"];
+  where: string;
+  runId: string;
+}
+
 export interface TargetSession {
   capabilities: ReadonlySet<Capability>;
+  details?: TargetDetails;
+  /** Printed before the catalog starts (what the run will do to a real environment). */
+  banner?: string;
+  /** How long one scenario may take; mail through a real provider takes its time. */
+  scenarioTimeoutMs?: number;
   /** A fresh place to run one scenario with the given passwordless type, or why it cannot. */
   prepare(type: PasswordlessType): Promise<Prepared | { na: string }>;
   stop(): Promise<void>;
@@ -58,18 +76,64 @@ function mockSession(url: string, stop: () => Promise<void>, apiUrl = url): Targ
   };
 }
 
+/** Records the addresses a scenario waited for mail to, so their mail can be consumed when it is done. */
+function tracking(inbox: InboxReader, addresses: Set<string>): InboxReader {
+  return {
+    kind: inbox.kind,
+    waitFor(email, options): Promise<MailItem> {
+      addresses.add(email);
+      return inbox.waitFor(email, options);
+    },
+  };
+}
+
 /**
- * A Scalekit environment without control: only the API and a mailbox read
- * through a Mailpit-compatible API. Its passwordless type is fixed.
+ * A Scalekit environment without control: only the API and a mailbox, read
+ * over IMAP or through a Mailpit-compatible API. Its passwordless type is
+ * fixed; every send goes to a plus address carrying the run id; calls are
+ * paced and sends capped; what a scenario read is consumed when it ends.
  */
-function realSession(credentials: Target, inboxUrl: string, type: PasswordlessType, stop: () => Promise<void>): TargetSession {
+async function realSession(name: string, config: RealConfig, stop: () => Promise<void>): Promise<TargetSession> {
+  const imap =
+    config.inbox.kind === "imap"
+      ? await ImapInbox.open({
+          url: config.inbox.url,
+          password: config.inbox.password,
+          marker: `+${config.runId}-`,
+          since: new Date(),
+          afterRead: config.afterRead,
+          codePattern: config.codePattern,
+        })
+      : undefined;
+  const inbox: InboxReader = imap ?? mailpitInbox(config.inbox.url, config.codePattern);
+  const pacer = new Pacer(config.pauseMs, config.maxSends);
   return {
     capabilities: new Set(),
+    details: { inbox: inbox.kind, where: config.inbox.where, runId: config.runId },
+    banner: realBanner(name, config),
+    // Every call may wait out the pause, and mail may take a while through a real provider.
+    scenarioTimeoutMs: config.inboxTimeoutMs * 2 + config.pauseMs * 40,
     async prepare(wanted) {
-      if (wanted !== type) return { na: `the environment sends ${type}; the scenario needs ${wanted}` };
-      return { credentials, inbox: mailpitInbox(inboxUrl), release: async () => undefined };
+      if (wanted !== config.type) return { na: `the environment sends ${config.type}; the scenario needs ${wanted} (${REAL_ENV.type})` };
+      const read = new Set<string>();
+      return {
+        credentials: config.credentials,
+        inbox: tracking({ kind: inbox.kind, waitFor: (email, options) => inbox.waitFor(email, { timeoutMs: config.inboxTimeoutMs, ...options }) }, read),
+        address: (scenario, transport, n) => runAddress(config.testEmail, config.runId, scenario, transport, n),
+        pace: (kind) => pacer.call(kind),
+        release: async () => {
+          await imap?.consume([...read]);
+        },
+      };
     },
-    stop,
+    async stop() {
+      try {
+        await imap?.sweep();
+      } finally {
+        await imap?.close();
+        await stop();
+      }
+    },
   };
 }
 
@@ -135,22 +199,13 @@ export function containerTarget(env: NodeJS.ProcessEnv): TargetDefinition {
   };
 }
 
-const TYPES: readonly string[] = ["OTP", "LINK", "LINK_OTP"];
-
 export function realTarget(env: NodeJS.ProcessEnv): TargetDefinition {
   return {
     name: "real",
     async start() {
-      const missing = ["SCALEKIT_ENVIRONMENT_URL", "SCALEKIT_CLIENT_ID", "SCALEKIT_CLIENT_SECRET", "SCALEKIT_INBOX_URL"].filter((name) => !env[name]);
-      if (missing.length > 0) return { skip: `set ${missing.join(", ")} (the inbox is a Mailpit-compatible API the environment's SMTP provider delivers to)` };
-      const type = env.SCALEKIT_PASSWORDLESS_TYPE ?? "OTP";
-      if (!TYPES.includes(type)) throw new Error(`SCALEKIT_PASSWORDLESS_TYPE must be one of ${TYPES.join(", ")}`);
-      return realSession(
-        { url: env.SCALEKIT_ENVIRONMENT_URL!.replace(/\/+$/, ""), clientId: env.SCALEKIT_CLIENT_ID!, clientSecret: env.SCALEKIT_CLIENT_SECRET! },
-        env.SCALEKIT_INBOX_URL!,
-        type as PasswordlessType,
-        async () => undefined,
-      );
+      const config = readRealConfig(env);
+      if ("skip" in config) return config;
+      return realSession("real", config, async () => undefined);
     },
   };
 }
@@ -166,7 +221,14 @@ export const offlineRealTarget: TargetDefinition = {
   async start() {
     const sink = await startMailSink();
     const cli = await startCli(process.execPath, [CLI, "--port", "0", "--seed", "remote", "--smtp-relay", sink.smtpUrl]);
-    return realSession({ url: cli.url, clientId: cli.clientId, clientSecret: cli.clientSecret }, sink.apiUrl, "OTP", async () => {
+    const config = readRealConfig({
+      SCALEKIT_ENVIRONMENT_URL: cli.url,
+      SCALEKIT_CLIENT_ID: cli.clientId,
+      SCALEKIT_CLIENT_SECRET: cli.clientSecret,
+      SCALEKIT_INBOX_URL: sink.apiUrl,
+      SCALEKIT_REAL_PAUSE_MS: "0",
+    }) as RealConfig;
+    return realSession("real (offline stand-in)", config, async () => {
       await cli.stop("SIGTERM");
       await sink.close();
     });

@@ -22,6 +22,8 @@ export interface MailItem {
 }
 
 export interface InboxReader {
+  /** Where mail is read from: the mock's own inbox, a real mailbox over IMAP, or a Mailpit-compatible API. */
+  readonly kind: "mock" | "imap" | "mailpit";
   /** The newest email to `email` (newer than `after`), waiting for it. */
   waitFor(email: string, options?: { after?: number; timeoutMs?: number }): Promise<MailItem>;
 }
@@ -34,6 +36,12 @@ export interface ScenarioContext {
   transport: TransportName;
   /** A fresh address for this run. */
   address(label?: string): string;
+  /**
+   * Call before a request a scenario makes by hand (not through `driver`):
+   * on a real environment it keeps the run's pause between calls and its cap
+   * on sends ("send" for a send or resend). Drivers do this themselves.
+   */
+  pace(kind: "send" | "other"): Promise<void>;
   /** Target facts scenarios may need (e.g. a fresh SDK client with wrong credentials). */
   target: { url: string; clientId: string; clientSecret: string };
 }

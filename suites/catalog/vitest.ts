@@ -32,6 +32,8 @@ export function catalogOn(definition: TargetDefinition, expectedNa: (result: Run
       const result = await definition.start();
       if ("skip" in result) throw new Error(`${definition.name} should start here: ${result.skip}`);
       session = result;
+      if (session.details !== undefined) run.details = session.details;
+      if (session.banner !== undefined) console.log(session.banner);
     }, startTimeoutMs);
     afterAll(async () => {
       await session?.stop();

@@ -13,17 +13,22 @@ export const accessScenarios: Scenario[] = [
     needs: [],
     async run(ctx) {
       if (ctx.transport === "rest") {
+        await ctx.pace("other");
         const response = await fetch(`${ctx.target.url}/oauth/token`, {
           method: "POST",
           body: new URLSearchParams({ grant_type: "client_credentials", client_id: ctx.target.clientId, client_secret: "wrong-secret-123" }),
         });
         assert.equal(response.status, 401);
-        const send = (headers: Record<string, string>) => post(ctx.target.url, "/api/v1/passwordless/email/send", { email: ctx.address() }, headers);
+        const send = async (headers: Record<string, string>) => {
+          await ctx.pace("other");
+          return post(ctx.target.url, "/api/v1/passwordless/email/send", { email: ctx.address() }, headers);
+        };
         restFails(await send({}), 401, 16, "a send without a token");
         restFails(await send({ authorization: "Bearer not-a-jwt" }), 401, 16, "a send with a malformed token");
         restFails(await send({ authorization: "Basic abc" }), 401, 16, "a send with another scheme");
       } else {
         const client = new ScalekitClient(ctx.target.url, ctx.target.clientId, "wrong-secret-123");
+        await ctx.pace("other");
         await assert.rejects(client.passwordless.sendPasswordlessEmail(ctx.address()));
       }
     },

@@ -60,9 +60,11 @@ export const restWireScenarios: Scenario[] = [
     needs: [],
     transports: ["rest"],
     async run(ctx) {
+      await ctx.pace("other");
       const get = await fetch(`${ctx.target.url}/api/v1/passwordless/email/send`);
       assert.equal(get.status, 405);
       assert.equal(((await get.json()) as { code: number }).code, 12);
+      await ctx.pace("other");
       const missing = await fetch(`${ctx.target.url}/api/v1/passwordless/sms/send`, { method: "POST" });
       assert.equal(missing.status, 404);
       assert.equal(((await missing.json()) as { code: number }).code, 5);

@@ -1,0 +1,241 @@
+import { ImapFlow } from "imapflow";
+import { simpleParser, type AddressObject } from "mailparser";
+import { extractCredentials } from "../../mock-server/src/mail/extract-credentials.js";
+import type { InboxReader, MailItem } from "./types.js";
+
+/**
+ * A real mailbox read over IMAP (imapflow + mailparser), as the inbox of the
+ * `real` target: a QA mailbox with plus-addressing, or a test-mail service
+ * with IMAP access. Mail counts only when it is addressed to this run (the
+ * marker in its plus tag) and arrived after the run began, so stale mail and
+ * other runs' mail sharing the mailbox are never read. New mail is awaited
+ * with IDLE where the server offers it, and by polling otherwise; what a run
+ * read is deleted (or flagged) when the run lets go of it.
+ */
+
+export type AfterRead = "delete" | "seen" | "keep";
+export const AFTER_READ: readonly AfterRead[] = ["delete", "seen", "keep"];
+
+export interface ImapInboxOptions {
+  /** `imaps://user:pass@host:993/INBOX`, or `imap://` for a server on this machine. */
+  url: string;
+  /** The password, when it is not in the URL. */
+  password?: string | undefined;
+  /** Only addresses containing this (the run's plus tag) are read. */
+  marker: string;
+  /** Mail that arrived before this (less `skewMs` for the server's clock) is stale. */
+  since: Date;
+  /** Slack for a mail server's clock behind ours; default 2 minutes. */
+  skewMs?: number;
+  /** What happens to mail the run read once it lets go of it; default delete. */
+  afterRead?: AfterRead;
+  /** Wait with IDLE when the server offers it (default), or always poll. */
+  idle?: boolean;
+  /** How often to look for new mail when polling; default 2 s. */
+  pollMs?: number;
+  /** Where the code is, for an email template the built-in rules misread. */
+  codePattern?: RegExp | undefined;
+}
+
+export interface ImapAddress {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  pass: string;
+  mailbox: string;
+}
+
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/i;
+
+/** Reads an IMAP URL; a password may come separately, so it need not sit in the URL. */
+export function parseImapUrl(value: string, password?: string): ImapAddress {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error("SCALEKIT_INBOX_URL is not a URL: use imaps://user@host:993/INBOX");
+  }
+  if (url.protocol !== "imaps:" && url.protocol !== "imap:") throw new Error(`SCALEKIT_INBOX_URL: ${url.protocol}// is not IMAP; use imaps://user@host:993/INBOX`);
+  const secure = url.protocol === "imaps:";
+  // Plain IMAP carries the password in clear: only to this machine, or with STARTTLS (required below).
+  const user = decodeURIComponent(url.username);
+  const pass = password ?? decodeURIComponent(url.password);
+  if (user === "") throw new Error("SCALEKIT_INBOX_URL names no user: imaps://user@host:993/INBOX");
+  if (pass === "") throw new Error("the IMAP password is missing: put it in SCALEKIT_INBOX_PASSWORD (or in SCALEKIT_INBOX_URL)");
+  const mailbox = decodeURIComponent(url.pathname.replace(/^\/+/, "")) || "INBOX";
+  return { host: url.hostname, port: url.port === "" ? (secure ? 993 : 143) : Number(url.port), secure, user, pass, mailbox };
+}
+
+/** `imaps://user@host:993/INBOX`: the address without its password, for banners and reports. */
+export function describeImap(address: ImapAddress): string {
+  return `${address.secure ? "imaps" : "imap"}://${encodeURIComponent(address.user)}@${address.host}:${address.port}/${address.mailbox}`;
+}
+
+function recipients(value: AddressObject | AddressObject[] | undefined): string[] {
+  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return list.flatMap((group) => group.value.flatMap((a) => (a.address === undefined ? [] : [a.address.toLowerCase()])));
+}
+
+export class ImapInbox implements InboxReader {
+  readonly kind = "imap";
+  readonly #client: ImapFlow;
+  readonly #options: Required<Omit<ImapInboxOptions, "password" | "codePattern">> & Pick<ImapInboxOptions, "codePattern">;
+  readonly #address: ImapAddress;
+  /** Bumped by every change the server reports; waiters compare it. */
+  #changes = 0;
+  #wake: Array<() => void> = [];
+  #idling: Promise<unknown> | undefined;
+  /** How the reader waits: decided at connect from the server's capabilities. */
+  mode: "idle" | "poll" = "poll";
+  /** Searches run, for tests that tell waking from polling. */
+  searches = 0;
+
+  private constructor(address: ImapAddress, options: ImapInboxOptions) {
+    this.#address = address;
+    this.#options = { skewMs: 120_000, afterRead: "delete", idle: true, pollMs: 2000, ...options };
+    this.#client = new ImapFlow({
+      host: address.host,
+      port: address.port,
+      secure: address.secure,
+      // Off this machine, a plain connection must upgrade: credentials never cross the wire in clear.
+      ...(!address.secure && !LOOPBACK.test(address.host) && { doSTARTTLS: true }),
+      auth: { user: address.user, pass: address.pass },
+      logger: false,
+      disableAutoIdle: true,
+    });
+    this.#client.on("exists", () => this.#changed());
+    // A dropped connection fails the next command with its reason; the event alone must not crash the run.
+    this.#client.on("error", () => this.#changed());
+  }
+
+  static async open(options: ImapInboxOptions): Promise<ImapInbox> {
+    const address = parseImapUrl(options.url, options.password);
+    const inbox = new ImapInbox(address, options);
+    try {
+      await inbox.#client.connect();
+      await inbox.#client.mailboxOpen(address.mailbox);
+    } catch (error) {
+      inbox.#client.close();
+      const reason = (error as { responseText?: string }).responseText ?? (error instanceof Error ? error.message : String(error));
+      throw new Error(`cannot read the mailbox ${describeImap(address)}: ${reason}`);
+    }
+    inbox.mode = inbox.#options.idle && inbox.#client.capabilities.has("IDLE") ? "idle" : "poll";
+    return inbox;
+  }
+
+  get where(): string {
+    return describeImap(this.#address);
+  }
+
+  #changed(): void {
+    this.#changes++;
+    for (const wake of this.#wake.splice(0)) wake();
+  }
+
+  /** Resolves on the server's next change report, or after `ms`. */
+  #nextChange(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake.push(done);
+    });
+  }
+
+  /** UIDs of mail to `email` newer than `after`, delivered since the run began, newest first. */
+  async #candidates(email: string, after: number): Promise<number[]> {
+    this.searches++;
+    const since = new Date(this.#options.since.getTime() - this.#options.skewMs);
+    // SINCE has day granularity (and the server's time zone): the exact instant is checked on each message.
+    const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate() - 1));
+    const found = await this.#client.search({ to: email, since: day }, { uid: true });
+    return (found || []).filter((uid) => uid > after).sort((a, b) => b - a);
+  }
+
+  /** The message if it is this run's mail to `email`, or undefined. */
+  async #read(uid: number, email: string): Promise<MailItem | undefined> {
+    const message = await this.#client.fetchOne(String(uid), { source: true, internalDate: true }, { uid: true });
+    if (message === false || message.source === undefined) return undefined;
+    const arrived = message.internalDate instanceof Date ? message.internalDate : new Date(message.internalDate ?? 0);
+    if (arrived.getTime() < this.#options.since.getTime() - this.#options.skewMs) return undefined;
+    const parsed = await simpleParser(message.source);
+    const to = [...recipients(parsed.to), ...recipients(parsed.cc)];
+    const wanted = email.toLowerCase();
+    if (!to.includes(wanted) || !wanted.includes(this.#options.marker.toLowerCase())) return undefined;
+    const html = typeof parsed.html === "string" ? parsed.html : undefined;
+    const text = parsed.text;
+    return {
+      ...extractCredentials({ text, html }, { ...(this.#options.codePattern !== undefined && { codePattern: this.#options.codePattern }) }),
+      subject: parsed.subject ?? "",
+      ...(text !== undefined && text !== "" && { text }),
+      ...(html !== undefined && { html }),
+      cursor: uid,
+    };
+  }
+
+  async waitFor(email: string, options: { after?: number; timeoutMs?: number } = {}): Promise<MailItem> {
+    const deadline = performance.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      const seen = this.#changes;
+      await this.#stopIdle();
+      for (const uid of await this.#candidates(email, options.after ?? 0)) {
+        const item = await this.#read(uid, email);
+        if (item !== undefined) return item;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) throw new Error(`no email to ${email} arrived in ${this.where} within ${Math.round((options.timeoutMs ?? 60_000) / 1000)} s`);
+      if (this.mode === "idle") {
+        // A change reported between the search and IDLE would otherwise wait for the next one.
+        if (this.#changes === seen) {
+          this.#idling = this.#client.idle().catch(() => undefined);
+          await this.#nextChange(Math.min(left, 5 * 60_000));
+        }
+      } else {
+        await this.#nextChange(Math.min(left, this.#options.pollMs));
+        await this.#client.noop();
+      }
+    }
+  }
+
+  /** Ends IDLE (the next command would too; this waits for it to finish). */
+  async #stopIdle(): Promise<void> {
+    if (this.#idling === undefined) return;
+    const idling = this.#idling;
+    this.#idling = undefined;
+    await this.#client.noop();
+    await idling;
+  }
+
+  /** Deletes, flags as seen, or keeps (`afterRead`) every message to one of `emails`. Returns how many. */
+  async consume(emails: readonly string[]): Promise<number> {
+    if (this.#options.afterRead === "keep" || emails.length === 0) return 0;
+    await this.#stopIdle();
+    const uids = new Set<number>();
+    for (const email of emails) for (const uid of await this.#candidates(email, 0)) uids.add(uid);
+    return this.#apply([...uids]);
+  }
+
+  /** Consumes whatever reached this run's marker but nobody read (a late email, an unread resend). */
+  async sweep(): Promise<number> {
+    if (this.#options.afterRead === "keep") return 0;
+    await this.#stopIdle();
+    const found = await this.#client.search({ to: this.#options.marker }, { uid: true });
+    return this.#apply(found || []);
+  }
+
+  async #apply(uids: number[]): Promise<number> {
+    if (uids.length === 0) return 0;
+    const range = uids.join(",");
+    if (this.#options.afterRead === "delete") await this.#client.messageDelete(range, { uid: true });
+    else await this.#client.messageFlagsAdd(range, ["\\Seen"], { uid: true });
+    return uids.length;
+  }
+
+  async close(): Promise<void> {
+    await this.#stopIdle().catch(() => undefined);
+    await this.#client.logout().catch(() => this.#client.close());
+  }
+}
