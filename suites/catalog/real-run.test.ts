@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Pacer, readRealConfig, realBanner, runAddress, SendCapReached, type RealConfig } from "./real-run.js";
+import { Pacer, REAL_DEFAULTS, REAL_ENV, readRealConfig, realBanner, runAddress, SendCapReached, type RealConfig } from "./real-run.js";
 
 const BASE = {
   SCALEKIT_ENVIRONMENT_URL: "https://acme.scalekit.dev/",
@@ -90,5 +93,29 @@ describe("pacing a real run", () => {
     await expect(pacer.call("send")).rejects.toThrow("the run reached its cap of 2 sends (SCALEKIT_REAL_MAX_SENDS)");
     await pacer.call("other");
     expect(pacer.sends).toBe(2);
+  });
+});
+
+describe("the docs of the real run", () => {
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  const docs = readFileSync(join(root, "docs", "contract-suites.md"), "utf8");
+
+  it("name every variable the run reads, with its default", () => {
+    const table = docs.slice(docs.indexOf("| variable | default |"));
+    for (const name of Object.values(REAL_ENV)) expect(table, name).toContain(`\`${name}\``);
+    for (const value of [REAL_DEFAULTS.pauseMs, REAL_DEFAULTS.maxSends, REAL_DEFAULTS.afterRead, REAL_DEFAULTS.inboxTimeoutMs, REAL_DEFAULTS.testEmail]) {
+      expect(table).toContain(`\`${value}\``);
+    }
+  });
+
+  it("show the GitHub Actions job that examples/ ships, passing every required variable from secrets", () => {
+    const shipped = readFileSync(join(root, "examples", "github-actions", "compat.yml"), "utf8");
+    const inDocs = /```yaml\n(name: Scalekit compatibility[\s\S]*?)```/.exec(docs)![1]!;
+    expect(shipped.endsWith(inDocs)).toBe(true);
+    for (const name of [REAL_ENV.url, REAL_ENV.clientId, REAL_ENV.clientSecret, REAL_ENV.inboxUrl, REAL_ENV.inboxPassword, REAL_ENV.testEmail]) {
+      expect(inDocs).toContain(`${name}: \${{ secrets.${name} }}`);
+    }
+    expect(inDocs).toContain("path: reports/compat.md");
+    expect(readRealConfig({ ...BASE, SCALEKIT_INBOX_URL: "http://x", SCALEKIT_RUN_ID: `gh${"9".repeat(12)}` })).toMatchObject({ runId: "gh999999999999" });
   });
 });
