@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { buildReport, writeReport } from "./catalog/report.js";
 import { runTarget, type TargetRun } from "./catalog/runner.js";
-import { cliTarget, containerTarget, inProcessTarget, offlineRealTarget, realTarget, urlTarget, type TargetDefinition } from "./catalog/targets.js";
+import { cliTarget, containerTarget, dovecotRealTarget, inProcessTarget, offlineRealTarget, realTarget, urlTarget, type TargetDefinition } from "./catalog/targets.js";
 
 /**
  * `npm run compat`: the scenario catalog on every target that is configured,
@@ -12,7 +12,8 @@ import { cliTarget, containerTarget, inProcessTarget, offlineRealTarget, realTar
  */
 
 export function targetsFor(env: NodeJS.ProcessEnv, offlineReal: boolean): TargetDefinition[] {
-  return [inProcessTarget, cliTarget, urlTarget(env), containerTarget(env), realTarget(env), ...(offlineReal ? [offlineRealTarget] : [])];
+  const offline = offlineReal ? [offlineRealTarget, dovecotRealTarget("OTP"), dovecotRealTarget("LINK"), dovecotRealTarget("LINK_OTP")] : [];
+  return [inProcessTarget, cliTarget, urlTarget(env), containerTarget(env), realTarget(env), ...offline];
 }
 
 export async function runCompat(targets: TargetDefinition[], outDir: string) {

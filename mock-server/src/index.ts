@@ -18,6 +18,8 @@ import type { TlsMaterial } from "./tls/material.js";
 import { tlsNames } from "./tls/names.js";
 
 export { defaultClientSecret };
+export { extractCredentials } from "./mail/extract-credentials.js";
+export type { EmailBodies, ExtractedCredentials, ExtractOptions } from "./mail/extract-credentials.js";
 export type { CapturedEmail } from "./mail/email.js";
 export type { EmailFilter } from "./mail/inbox.js";
 export type { Settings, SettingsInput, PasswordlessType } from "./domain/settings.js";

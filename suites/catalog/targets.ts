@@ -234,3 +234,44 @@ export const offlineRealTarget: TargetDefinition = {
     });
   },
 };
+
+/**
+ * The `real` path through a real mailbox, offline: Debian's Dovecot (configured
+ * in a temp dir, on loopback) is the mailbox, a second mock process plays the
+ * remote environment with the given passwordless type and delivers its mail
+ * into Dovecot over LMTP, and the target reads it over IMAP.
+ */
+export function dovecotRealTarget(type: PasswordlessType = "OTP"): TargetDefinition {
+  const name = `real (Dovecot stand-in, ${type})`;
+  return {
+    name,
+    async start() {
+      const { dovecotAvailable, startDovecot } = await import("../support/dovecot.js");
+      const available = dovecotAvailable();
+      if (!available.available) return { skip: available.reason };
+      const dovecot = await startDovecot();
+      const cli = await startCli(process.execPath, [CLI, "--port", "0", "--seed", `remote-${type}`, "--passwordless-type", type, "--smtp-relay", dovecot.lmtpUrl]).catch(async (error: unknown) => {
+        await dovecot.stop();
+        throw error;
+      });
+      const config = readRealConfig({
+        SCALEKIT_ENVIRONMENT_URL: cli.url,
+        SCALEKIT_CLIENT_ID: cli.clientId,
+        SCALEKIT_CLIENT_SECRET: cli.clientSecret,
+        SCALEKIT_INBOX_URL: dovecot.imapUrl("qa"),
+        SCALEKIT_TEST_EMAIL: "qa@example.test",
+        SCALEKIT_PASSWORDLESS_TYPE: type,
+        SCALEKIT_REAL_PAUSE_MS: "0",
+        SCALEKIT_INBOX_TIMEOUT_MS: "10000",
+      }) as RealConfig;
+      const cleanup = async () => {
+        await cli.stop("SIGTERM");
+        await dovecot.stop();
+      };
+      return realSession(name, config, cleanup).catch(async (error: unknown) => {
+        await cleanup();
+        throw error;
+      });
+    },
+  };
+}
