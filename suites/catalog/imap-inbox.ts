@@ -79,7 +79,7 @@ function recipients(value: AddressObject | AddressObject[] | undefined): string[
 
 export class ImapInbox implements InboxReader {
   readonly kind = "imap";
-  readonly #client: ImapFlow;
+  #client: ImapFlow;
   readonly #options: Required<Omit<ImapInboxOptions, "password" | "codePattern">> & Pick<ImapInboxOptions, "codePattern">;
   readonly #address: ImapAddress;
   /** Bumped by every change the server reports; waiters compare it. */
@@ -94,7 +94,12 @@ export class ImapInbox implements InboxReader {
   private constructor(address: ImapAddress, options: ImapInboxOptions) {
     this.#address = address;
     this.#options = { skewMs: 120_000, afterRead: "delete", idle: true, pollMs: 2000, ...options };
-    this.#client = new ImapFlow({
+    this.#client = this.#newClient();
+  }
+
+  #newClient(): ImapFlow {
+    const address = this.#address;
+    const client = new ImapFlow({
       host: address.host,
       port: address.port,
       secure: address.secure,
@@ -104,24 +109,55 @@ export class ImapInbox implements InboxReader {
       logger: false,
       disableAutoIdle: true,
     });
-    this.#client.on("exists", () => this.#changed());
-    // A dropped connection fails the next command with its reason; the event alone must not crash the run.
-    this.#client.on("error", () => this.#changed());
+    client.on("exists", () => this.#changed());
+    // A dropped connection fails the next command, which reconnects; the events alone must not crash the run.
+    client.on("error", () => this.#changed());
+    client.on("close", () => this.#changed());
+    return client;
+  }
+
+  async #connect(): Promise<void> {
+    try {
+      await this.#client.connect();
+      await this.#client.mailboxOpen(this.#address.mailbox);
+    } catch (error) {
+      this.#client.close();
+      const reason = (error as { responseText?: string }).responseText ?? (error instanceof Error ? error.message : String(error));
+      throw new Error(`cannot read the mailbox ${this.where}: ${reason}`);
+    }
   }
 
   static async open(options: ImapInboxOptions): Promise<ImapInbox> {
-    const address = parseImapUrl(options.url, options.password);
-    const inbox = new ImapInbox(address, options);
-    try {
-      await inbox.#client.connect();
-      await inbox.#client.mailboxOpen(address.mailbox);
-    } catch (error) {
-      inbox.#client.close();
-      const reason = (error as { responseText?: string }).responseText ?? (error instanceof Error ? error.message : String(error));
-      throw new Error(`cannot read the mailbox ${describeImap(address)}: ${reason}`);
-    }
+    const inbox = new ImapInbox(parseImapUrl(options.url, options.password), options);
+    await inbox.#connect();
     inbox.mode = inbox.#options.idle && inbox.#client.capabilities.has("IDLE") ? "idle" : "poll";
     return inbox;
+  }
+
+  /** Times the reader connected again after the server dropped it. */
+  reconnects = 0;
+
+  /**
+   * Runs IMAP commands, connecting again once when the server has dropped the
+   * connection (servers end idle sessions; a run may outlast one).
+   */
+  async #run<T>(commands: (client: ImapFlow) => Promise<T>): Promise<T> {
+    if (!this.#client.usable) await this.#reconnect();
+    try {
+      return await commands(this.#client);
+    } catch (error) {
+      if (this.#client.usable) throw error;
+      await this.#reconnect();
+      return commands(this.#client);
+    }
+  }
+
+  async #reconnect(): Promise<void> {
+    this.#idling = undefined;
+    this.#client.close();
+    this.#client = this.#newClient();
+    this.reconnects++;
+    await this.#connect();
   }
 
   get where(): string {
@@ -151,13 +187,13 @@ export class ImapInbox implements InboxReader {
     const since = new Date(this.#options.since.getTime() - this.#options.skewMs);
     // SINCE has day granularity (and the server's time zone): the exact instant is checked on each message.
     const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate() - 1));
-    const found = await this.#client.search({ to: email, since: day }, { uid: true });
+    const found = await this.#run((client) => client.search({ to: email, since: day }, { uid: true }));
     return (found || []).filter((uid) => uid > after).sort((a, b) => b - a);
   }
 
   /** The message if it is this run's mail to `email`, or undefined. */
   async #read(uid: number, email: string): Promise<MailItem | undefined> {
-    const message = await this.#client.fetchOne(String(uid), { source: true, internalDate: true }, { uid: true });
+    const message = await this.#run((client) => client.fetchOne(String(uid), { source: true, internalDate: true }, { uid: true }));
     if (message === false || message.source === undefined) return undefined;
     const arrived = message.internalDate instanceof Date ? message.internalDate : new Date(message.internalDate ?? 0);
     if (arrived.getTime() < this.#options.since.getTime() - this.#options.skewMs) return undefined;
@@ -195,7 +231,7 @@ export class ImapInbox implements InboxReader {
         }
       } else {
         await this.#nextChange(Math.min(left, this.#options.pollMs));
-        await this.#client.noop();
+        await this.#run((client) => client.noop());
       }
     }
   }
@@ -205,7 +241,8 @@ export class ImapInbox implements InboxReader {
     if (this.#idling === undefined) return;
     const idling = this.#idling;
     this.#idling = undefined;
-    await this.#client.noop();
+    // Any command ends IDLE; a dropped connection has ended it already.
+    if (this.#client.usable) await this.#client.noop().catch(() => undefined);
     await idling;
   }
 
@@ -222,15 +259,14 @@ export class ImapInbox implements InboxReader {
   async sweep(): Promise<number> {
     if (this.#options.afterRead === "keep") return 0;
     await this.#stopIdle();
-    const found = await this.#client.search({ to: this.#options.marker }, { uid: true });
+    const found = await this.#run((client) => client.search({ to: this.#options.marker }, { uid: true }));
     return this.#apply(found || []);
   }
 
   async #apply(uids: number[]): Promise<number> {
     if (uids.length === 0) return 0;
     const range = uids.join(",");
-    if (this.#options.afterRead === "delete") await this.#client.messageDelete(range, { uid: true });
-    else await this.#client.messageFlagsAdd(range, ["\\Seen"], { uid: true });
+    await this.#run((client) => (this.#options.afterRead === "delete" ? client.messageDelete(range, { uid: true }) : client.messageFlagsAdd(range, ["\\Seen"], { uid: true })));
     return uids.length;
   }
 
