@@ -41,12 +41,14 @@ export async function readInbox(url: string): Promise<ImapMessage[]> {
   }
 }
 
-/** Polls INBOX until it holds `count` messages (LMTP has answered, but a relay may still be sending). */
-export async function waitForInbox(url: string, count: number, timeoutMs = 5_000): Promise<ImapMessage[]> {
+/** Polls INBOX until a message matches (LMTP has answered, but a relay may still be sending). */
+export async function waitForMessage(url: string, match: (message: ImapMessage) => boolean, timeoutMs = 5_000): Promise<ImapMessage> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const messages = await readInbox(url);
-    if (messages.length >= count || performance.now() > deadline) return messages;
+    const found = messages.find(match);
+    if (found !== undefined) return found;
+    if (performance.now() > deadline) throw new Error(`no matching message in INBOX within ${timeoutMs}ms; subjects: ${JSON.stringify(messages.map((m) => m.parsed.subject))}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
