@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { accessSync, chmodSync, chownSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer, type AddressInfo } from "node:net";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { childrenOf, waitUntilGone } from "./processes.js";
@@ -210,7 +210,11 @@ async function startOnce(users: DovecotUser[], idle: boolean): Promise<Attempt> 
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  // A test that dies before stop() must not leave a server behind.
+  // Dovecot does not keep the process alive, and goes when it exits normally; a test runner that
+  // kills its worker skips exit hooks, so tests still stop() what they start.
+  child.unref();
+  (child.stdout as unknown as Socket).unref();
+  (child.stderr as unknown as Socket).unref();
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, signal);
@@ -218,7 +222,10 @@ async function startOnce(users: DovecotUser[], idle: boolean): Promise<Attempt> 
       // Nothing left in the group.
     }
   };
-  const killOnExit = () => signalGroup("SIGKILL");
+  const killOnExit = () => {
+    signalGroup("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
   process.once("exit", killOnExit);
   const logPath = join(dir, "dovecot.log");
   const log = () => (existsSync(logPath) ? readFileSync(logPath, "utf8") : "");
