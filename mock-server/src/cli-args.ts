@@ -19,7 +19,7 @@ const FLAGS = {
     type: "string",
     help: "folder of email templates every environment starts with: manifest.json plus its HTML/text files (see docs/control-api.md)",
   },
-  "smtp-relay": { env: "SCALEKIT_MOCK_SMTP_RELAY", type: "string", help: "also send every captured email to this SMTP server, e.g. smtp://127.0.0.1:1025" },
+  "smtp-relay": { env: "SCALEKIT_MOCK_SMTP_RELAY", type: "string", help: "also send every captured email to this SMTP server, e.g. smtp://127.0.0.1:1025, or over LMTP to lmtp://host:port" },
   "allowed-host": {
     env: "SCALEKIT_MOCK_ALLOWED_HOSTS",
     type: "string",

@@ -80,10 +80,16 @@ export const serverOptionsSchema = z
     allowedHosts: z.array(z.string().regex(/^(\*|\.?[A-Za-z0-9_.-]{1,253})$/, 'a host name, ".domain" for its subdomains, or "*"')).default([]),
     /** Serve the control API without a token on a non-loopback address (prints a warning). */
     openControl: z.boolean().default(false),
-    /** Also send every captured email to this SMTP server (smtp://host:port or smtps://user:pass@host:port). */
+    /**
+     * Also send every captured email to this SMTP server (smtp://host:port or smtps://user:pass@host:port),
+     * or over LMTP to a mailbox server such as Dovecot (lmtp://host:port: LMTP has no standard port).
+     */
     smtpRelay: z
       .string()
-      .refine((value) => /^smtps?:\/\/[^\s/]+(:\d+)?\/?$/.test(value), "expected smtp://host:port or smtps://user:password@host:port")
+      .refine(
+        (value) => /^(smtps?:\/\/[^\s/]+(:\d+)?|lmtp:\/\/[^\s/@]+:\d+)\/?$/.test(value),
+        "expected smtp://host:port, smtps://user:password@host:port or lmtp://host:port",
+      )
       .optional(),
     /** A new connection that sends nothing (or not all of an HTTP/2 preface) within this is closed. */
     firstByteTimeout: timeout.default(SERVER_LIMIT_DEFAULTS.firstByteTimeout),

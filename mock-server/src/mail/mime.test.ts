@@ -54,3 +54,46 @@ describe("the From header", () => {
     expect((await simpleParser(eml)).from?.value).toEqual([{ name, address }]);
   });
 });
+
+describe("the Subject header", () => {
+  const withSubject = (subject: string): CapturedEmail => ({
+    id: "abc",
+    seq: 1,
+    environmentId: "default",
+    authRequestId: "x",
+    kind: "send",
+    from: "a@b.test",
+    to: "t@example.com",
+    subject,
+    date: 0,
+    template: "SIGNIN",
+    generation: 0,
+    expiresAt: 0,
+    text: "t",
+  });
+  const subjectLines = (eml: string) => {
+    const lines = eml.split("\r\n");
+    const start = lines.findIndex((line) => line.startsWith("Subject: "));
+    const end = lines.findIndex((line, i) => i > start && !line.startsWith(" "));
+    return lines.slice(start, end);
+  };
+
+  it.each([
+    ["a long ASCII subject", "123456 is your sign-in code for " + "a rather long application name ".repeat(12).trim()],
+    ["a long non-ASCII subject", "123456 est votre code de connexion à " + "l'application Café ".repeat(10).trim()],
+    ["an ASCII subject with one word longer than a line may be", "x".repeat(1_200)],
+    ["a subject with two spaces in a row", "two  spaces " + "word ".repeat(30).trim()],
+  ])("folds %s into lines of at most 78 characters that a mail parser reads back whole", async (_, subject) => {
+    const eml = toEml(withSubject(subject));
+    const lines = subjectLines(eml);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.every((line) => line.length <= 78 && /^[\x20-\x7e]+$/.test(line) && line.trim() !== "")).toBe(true);
+    expect((await simpleParser(eml)).subject).toBe(subject);
+  });
+
+  it("keeps a short subject on one line, as it is when ASCII", async () => {
+    expect(subjectLines(toEml(withSubject("123456 is your sign-in code")))).toEqual(["Subject: 123456 is your sign-in code"]);
+    const eml = toEml(withSubject("Café"));
+    expect(subjectLines(eml)).toEqual([`Subject: =?UTF-8?B?${Buffer.from("Café").toString("base64")}?=`]);
+  });
+});

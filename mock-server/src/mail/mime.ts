@@ -16,19 +16,54 @@ function encodeHeader(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, "utf8").toString("base64")}?=`;
 }
 
-/** Encoded words of at most 75 characters each (RFC 2047), split between characters, never inside one. */
-function encodedWords(value: string): string {
+/**
+ * Encoded words of at most `maxBytes` UTF-8 bytes each, split between characters, never
+ * inside one: 45 bytes make a word of 72 characters, within RFC 2047's 75.
+ */
+function encodedWords(value: string, maxBytes = 45): string[] {
   const words: string[] = [];
   let chunk = "";
   for (const ch of value) {
-    if (Buffer.byteLength(chunk + ch, "utf8") > 45) {
+    if (Buffer.byteLength(chunk + ch, "utf8") > maxBytes) {
       words.push(chunk);
       chunk = "";
     }
     chunk += ch;
   }
   words.push(chunk);
-  return words.map((word) => `=?UTF-8?B?${Buffer.from(word, "utf8").toString("base64")}?=`).join(" ");
+  return words.map((word) => `=?UTF-8?B?${Buffer.from(word, "utf8").toString("base64")}?=`);
+}
+
+/** RFC 5322: a line must not pass 998 characters, and should keep to 78 (section 2.1.1). */
+const MAX_LINE = 998;
+const FOLD_AT = 78;
+
+/**
+ * A header folded before spaces so its lines keep to 78 characters where a
+ * space allows: unfolding (dropping each CRLF) gives back `words` joined by spaces.
+ */
+function foldHeader(name: string, words: string[]): string {
+  const lines = [`${name}: ${words[0] ?? ""}`];
+  for (const word of words.slice(1)) {
+    // A folded line must hold more than white space, so an empty word (two spaces in a row) stays put.
+    if (word !== "" && lines.at(-1)!.length + 1 + word.length > FOLD_AT) lines.push(` ${word}`);
+    else lines[lines.length - 1] += ` ${word}`;
+  }
+  return lines.join("\r\n");
+}
+
+/**
+ * The Subject header: plain ASCII folded at its spaces; otherwise, or when a word is
+ * too long for any line, encoded words (RFC 2047), which a reader joins without the
+ * spaces between them.
+ */
+function subjectHeader(subject: string): string {
+  if (/^[\x20-\x7e]*$/.test(subject)) {
+    const folded = foldHeader("Subject", subject.split(" "));
+    if (folded.split("\r\n").every((line) => line.length <= MAX_LINE)) return folded;
+  }
+  // 39 bytes make 64 characters: "Subject: " and the first word stay within RFC 2047's 76 a line.
+  return foldHeader("Subject", encodedWords(subject, 39));
 }
 
 /** RFC 5322 specials: a display name holding one is written as a quoted string. */
@@ -48,7 +83,7 @@ export function formatSender(from: string): string {
     ? SPECIALS.test(sender.name)
       ? `"${sender.name.replace(/["\\]/g, "\\$&")}"`
       : sender.name
-    : encodedWords(sender.name);
+    : encodedWords(sender.name).join(" ");
   return `${name} <${sender.address}>`;
 }
 
@@ -92,7 +127,7 @@ export function toEml(email: CapturedEmail): string {
     `Date: ${rfc5322Date(email.date)}`,
     `From: ${formatSender(email.from)}`,
     `To: ${email.to}`,
-    `Subject: ${encodeHeader(email.subject)}`,
+    subjectHeader(email.subject),
     "MIME-Version: 1.0",
     `X-Scalekit-Auth-Request-Id: ${email.authRequestId}`,
   ];
