@@ -117,6 +117,37 @@ describe("scalekit-mock check against a project's SDK", () => {
   });
 });
 
+describe("the docs of scalekit-mock check", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const doc = readFileSync(join(ROOT, "docs", "sdk-check.md"), "utf8");
+
+  it("name the SDK versions package.json says the suites run, wherever they say what the mock is verified with", () => {
+    const oldest = manifest.devDependencies["scalekit-sdk-node-oldest"]!.replace("npm:@scalekit-sdk/node@", "");
+    const claims = [...`${readme}\n${doc}`.matchAll(/verified with @scalekit-sdk\/node ([\d.]+) and ([\d.]+)/g)].map((m) => `${m[1]} and ${m[2]}`);
+    expect(claims.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(claims)).toEqual(new Set([`${oldest} and ${sdkVersion}`]));
+    expect(readme).toContain("(docs/sdk-check.md)");
+  });
+
+  it("show the example workflow word for word, and it runs the weekly check of the newest SDK", () => {
+    const workflow = readFileSync(join(ROOT, "examples", "github-actions", "sdk-check.yml"), "utf8");
+    const shown = /```yaml\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf("## A weekly job")))![1];
+    expect(shown).toBe(workflow);
+    expect(workflow).toContain("run: npx scalekit-mock check --sdk-version latest --json reports/sdk-check.json");
+    expect(workflow).toMatch(/schedule:\n\s+- cron: "[^"]+"/);
+    expect(workflow).toContain("actions/upload-artifact@");
+  });
+
+  it("describe the JSON report with the keys the CLI writes", async () => {
+    const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(doc)![1]!) as Report;
+    const written = JSON.parse((await runCli(["check", "--project", ROOT, "--json", "-"])).stdout) as Report;
+    expect(Object.keys(shown)).toEqual(Object.keys(written));
+    expect(Object.keys(shown.mock)).toEqual(Object.keys(written.mock));
+    expect(Object.keys(shown.sdks[0]!)).toEqual(Object.keys(written.sdks[0]!));
+    expect(shown.contractFiles).toEqual(written.contractFiles);
+  });
+});
+
 const offline = await registrySkipReason();
 
 describe.skipIf(offline !== undefined)("scalekit-mock check against published SDK versions", () => {
