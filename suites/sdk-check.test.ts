@@ -1,9 +1,9 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, runCli } from "./support/cli.js";
 import { registrySkipReason } from "./support/registry.js";
 
@@ -23,7 +23,15 @@ const SDK_2_1_5_DIFFERENCES = [
   "scalekit/v1/errdetails/errdetails.proto: ResourceInfo.user: only in ours, not in SDK",
 ];
 
-const tempDir = (name: string) => mkdtempSync(join(tmpdir(), `scalekit-mock-${name}-`));
+const made: string[] = [];
+const tempDir = (name: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `scalekit-mock-${name}-`));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 /**
  * A project whose installed SDK is the real one with SendPasswordlessRequest.expires_in
