@@ -7,7 +7,8 @@ import { issueTestCertificate } from "../mock-server/src/tls/certificates.test-h
 import { CLI, ROOT, runCli, startCli, type RunningCli } from "./support/cli.js";
 import { https2 } from "./support/tls-clients.js";
 
-const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
+const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; devDependencies: Record<string, string> };
+const version = manifest.version;
 const running: RunningCli[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.stop("SIGKILL")));
@@ -34,7 +35,12 @@ describe("scalekit-mock CLI", () => {
       "SCALEKIT_MOCK_REQUEST_TIMEOUT"]) {
       expect(help.stdout).toContain(flag);
     }
-    expect(await runCli(["--version"])).toMatchObject({ code: 0, stdout: `${version}\n` });
+    // The bare version comes first, then the SDK versions the test suites run: the SDK and its oldest-supported alias.
+    const oldest = manifest.devDependencies["scalekit-sdk-node-oldest"]!.replace("npm:@scalekit-sdk/node@", "");
+    const newest = manifest.devDependencies["@scalekit-sdk/node"]!;
+    const printed = await runCli(["--version"]);
+    expect(printed).toMatchObject({ code: 0, stdout: `${version} (verified with @scalekit-sdk/node ${oldest} and ${newest})\n` });
+    expect(printed.stdout.split(" ")[0]).toBe(version);
   });
 
   it.each([

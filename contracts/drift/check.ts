@@ -1,24 +1,20 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFileRegistry, fromBinary, type DescFile } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { packageRoot } from "../../mock-server/src/runtime/package-root.js";
-import { compareFiles } from "./compare.js";
+import { compareFacts, compareFiles, describeFile } from "../../mock-server/src/contract/compare.js";
+import { CHECKED_FILES, findProjectSdk, sdkFacts } from "../../mock-server/src/contract/sdk.js";
 
 /**
  * The drift check: our proto files against the descriptors the installed
  * @scalekit-sdk/node embeds, and our generated code against our proto files.
+ * The comparison itself is the one `scalekit-mock check` runs
+ * (mock-server/src/contract/), so both report in the same words.
  */
-
-export const CHECKED_FILES = [
-  { path: "scalekit/v1/auth/passwordless.proto", sdkModule: "@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/auth/passwordless_pb.js", ignoreServices: [] },
-  // The SDK's errdetails file has a `Dummy` service that only feeds its OpenAPI docs.
-  { path: "scalekit/v1/errdetails/errdetails.proto", sdkModule: "@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/errdetails/errdetails_pb.js", ignoreServices: ["Dummy"] },
-] as const;
 
 /** Compiles a folder of proto files with buf and returns their descriptors by path. */
 export function buildProtos(protoDir: string): Map<string, DescFile> {
@@ -41,14 +37,6 @@ export function buildProtos(protoDir: string): Map<string, DescFile> {
   }
 }
 
-function sdkFile(sdkModule: string, path: string): DescFile {
-  const require = createRequire(join(packageRoot(), "package.json"));
-  const exported = require(sdkModule) as Record<string, unknown>;
-  const file = Object.values(exported).find((value): value is DescFile => (value as DescFile | undefined)?.kind === "file" && (value as DescFile).proto.name === path);
-  if (file === undefined) throw new Error(`${sdkModule} no longer exports the descriptor of ${path}`);
-  return file;
-}
-
 export interface DriftReport {
   sdkVersion: string;
   differences: string[];
@@ -56,8 +44,7 @@ export interface DriftReport {
 
 /** Compares the proto files in `protoDir` with the installed SDK's descriptors. */
 export function checkAgainstSdk(protoDir: string): DriftReport {
-  const root = packageRoot();
-  const sdkVersion = JSON.parse(readFileSync(join(root, "node_modules", "@scalekit-sdk", "node", "package.json"), "utf8")).version as string;
+  const sdk = findProjectSdk(packageRoot());
   const ours = buildProtos(protoDir);
   const differences: string[] = [];
   for (const checked of CHECKED_FILES) {
@@ -66,11 +53,13 @@ export function checkAgainstSdk(protoDir: string): DriftReport {
       differences.push(`${checked.path}: missing in ours`);
       continue;
     }
-    for (const line of compareFiles(mine, sdkFile(checked.sdkModule, checked.path), { ignoreServices: [...checked.ignoreServices] })) {
+    const theirs = sdkFacts(sdk, checked);
+    if (theirs === undefined) throw new Error(`@scalekit-sdk/node ${sdk.version} no longer has ${checked.sdkModule}`);
+    for (const line of compareFacts(describeFile(mine, { ignoreServices: [...checked.ignoreServices] }), theirs)) {
       differences.push(`${checked.path}: ${line}`);
     }
   }
-  return { sdkVersion, differences };
+  return { sdkVersion: sdk.version, differences };
 }
 
 /** Compares the generated code with the proto files it should come from. */

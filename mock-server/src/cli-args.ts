@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { ConfigError, controlExposure, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, DEFAULT_CLIENT_ID, SERVER_LIMIT_DEFAULTS, serverOptionsSchema, type ServerOptions } from "./config.js";
+import { SDK_PACKAGE } from "./contract/sdk.js";
 import { PASSWORDLESS_TYPES, settingsSchema } from "./domain/settings.js";
 
 /** Flags, their env vars, and what `--help` says of them. */
@@ -63,13 +64,15 @@ export function helpText(version: string): string {
     `scalekit-mock ${version}: an offline Scalekit passwordless email API (OTP and magic link) with an inbox`,
     "",
     "Usage: scalekit-mock [options]",
+    "       scalekit-mock check [--project DIR | --sdk-version X.Y.Z|latest | --sdk-range RANGE] [--json FILE]",
+    `         compare the mock's contract with ${SDK_PACKAGE} (scalekit-mock check --help)`,
     "",
     "Options (flags win over env vars, env vars over the config file):",
     ...lines,
     `  ${"--tls".padEnd(30)}also serve TLS (https://, gRPC over h2) on the same port, with a generated CA\n  ${"".padEnd(30)}env SCALEKIT_MOCK_TLS=true`,
     `  ${"--open-control".padEnd(30)}serve the control API without a token off loopback (not safe)\n  ${"".padEnd(30)}env SCALEKIT_MOCK_OPEN_CONTROL=true`,
     `  ${"-h, --help".padEnd(30)}show this help`,
-    `  ${"-v, --version".padEnd(30)}print the version`,
+    `  ${"-v, --version".padEnd(30)}print the version and the SDK versions it was verified with`,
     "",
     "Control API: GET <url>/_mock/v1/health, /emails, /otp?email=…, /clock, /settings (see README).",
   ].join("\n");

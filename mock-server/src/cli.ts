@@ -5,12 +5,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, tlsMode } from "./config.js";
 import { createMockScalekit, type MockTls } from "./index.js";
+import { runCheckCommand } from "./contract/check-command.js";
+import { versionLine } from "./contract/verified.js";
 import { packageVersion } from "./runtime/package-root.js";
 
 async function main(): Promise<void> {
   // Whoever started us may stop reading our output (a closed pipe); that is no reason to crash.
   process.stdout.on("error", () => undefined);
   const version = packageVersion();
+  if (process.argv[2] === "check") {
+    process.exitCode = await runCheckCommand(process.argv.slice(3));
+    return;
+  }
   let request;
   try {
     request = parseCli(process.argv.slice(2), process.env);
@@ -26,7 +32,7 @@ async function main(): Promise<void> {
     return;
   }
   if (request.kind === "version") {
-    process.stdout.write(`${version}\n`);
+    process.stdout.write(`${versionLine(version)}\n`);
     return;
   }
 
