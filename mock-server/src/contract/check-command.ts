@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import semver from "semver";
 import { packageVersion } from "../runtime/package-root.js";
 import { checkSdk, type SdkCheckResult } from "./check.js";
+import { applyIgnores } from "./check-ignore.js";
 import { exitCode, reportText, type CheckReport } from "./check-report.js";
 import { installVersions, publishedVersions, resolveVersion } from "./npm.js";
 import { CHECKED_FILES, findProjectSdk, SDK_PACKAGE } from "./sdk.js";
@@ -12,22 +13,27 @@ import { verifiedSdkVersions } from "./verified.js";
 /**
  * `scalekit-mock check`: the mock's contract against the SDK a project uses,
  * or against versions published on the registry. Exit codes: 0 no
- * difference, 1 a difference, 2 the check could not run.
+ * difference (but ignored ones), 1 a difference, 2 the check could not run.
  */
 
 const OPTIONS = {
-  project: { type: "string", help: "the project whose @scalekit-sdk/node to check, resolved as Node would from there (default: the current folder)" },
-  "sdk-version": { type: "string", help: "check this published version instead (X.Y.Z or latest), installed into a temporary folder with your npm" },
-  "sdk-range": { type: "string", help: 'check every published version in this semver range, e.g. ">=2.1"' },
-  json: { type: "string", help: "also write the result as JSON to this file (- for stdout; the text report then goes to stderr)" },
+  project: { value: "dir", help: "the project whose @scalekit-sdk/node to check, resolved as Node would from there (default: the current folder)" },
+  "sdk-version": { value: "version", help: "check this published version instead (X.Y.Z or latest), installed into a temporary folder with your npm" },
+  "sdk-range": { value: "range", help: 'check every published version in this semver range, e.g. ">=2.1"' },
+  json: { value: "file", help: "also write the result as JSON to this file (- for stdout; the text report then goes to stderr)" },
+  ignore: {
+    value: "pattern",
+    multiple: true,
+    help: "list a difference whose line contains this text (plain, case-sensitive) as ignored, not failing the check; one pattern per flag, repeat the flag for more",
+  },
 } as const;
 
 export function checkHelpText(): string {
-  const flags = Object.entries(OPTIONS).map(([flag, spec]) => `  --${`${flag} <value>`.padEnd(24)}${spec.help}`);
+  const flags = Object.entries(OPTIONS).map(([flag, spec]) => `  --${`${flag} <${spec.value}>`.padEnd(24)}${spec.help}`);
   return [
     `scalekit-mock check: does the mock's contract match ${SDK_PACKAGE}?`,
     "",
-    "Usage: scalekit-mock check [--project DIR | --sdk-version X.Y.Z|latest | --sdk-range RANGE] [--json FILE|-]",
+    "Usage: scalekit-mock check [--project DIR | --sdk-version X.Y.Z|latest | --sdk-range RANGE] [--json FILE|-] [--ignore PATTERN]...",
     "",
     `Compares the proto descriptors the mock is built from (${CHECKED_FILES.map((f) => f.path).join(", ")})`,
     "with the ones the SDK carries: messages, fields, numbers, types, oneofs, enums and services.",
@@ -37,18 +43,19 @@ export function checkHelpText(): string {
     `  ${"-h, --help".padEnd(26)}show this help`,
     "",
     "Exit codes: 0 no difference, 1 a difference, 2 the check could not run (no SDK in the project,",
-    "registry unreachable, unknown version, bad flags).",
+    "registry unreachable, unknown version, bad flags). Ignored differences do not count; an --ignore that",
+    "matched no difference in any version checked is a warning on stderr, so a stale one gets noticed.",
   ].join("\n");
 }
 
-type Request = { kind: "help" } | { kind: "check"; project: string; version?: string; range?: string; json?: string };
+type Request = { kind: "help" } | { kind: "check"; project: string; version?: string; range?: string; json?: string; ignore: string[] };
 
 class UsageError extends Error {}
 
 function parse(argv: string[], cwd: string): Request {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
-    const options = Object.fromEntries(Object.keys(OPTIONS).map((flag) => [flag, { type: "string" as const }]));
+    const options = Object.fromEntries(Object.entries(OPTIONS).map(([flag, spec]) => [flag, { type: "string" as const, multiple: "multiple" in spec && spec.multiple }]));
     ({ values } = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -61,8 +68,11 @@ function parse(argv: string[], cwd: string): Request {
     throw new UsageError(`--sdk-version must be one version (X.Y.Z) or a dist-tag such as latest, got "${version}"; for several use --sdk-range`);
   }
   if (range !== undefined && semver.validRange(range) === null) throw new UsageError(`--sdk-range must be a semver range such as ">=2.1" or "2.x", got "${range}"`);
+  const ignore = [...new Set((values.ignore as string[] | undefined) ?? [])];
+  // An empty pattern is in every line: it would silently pass any check.
+  if (ignore.includes("")) throw new UsageError('--ignore needs a non-empty pattern, e.g. --ignore "errdetails.proto: ResourceInfo."; an empty one would ignore every difference');
   const json = values.json as string | undefined;
-  return { kind: "check", project: resolve(cwd, (values.project as string | undefined) ?? "."), ...(version && { version }), ...(range && { range }), ...(json && { json }) };
+  return { kind: "check", project: resolve(cwd, (values.project as string | undefined) ?? "."), ...(version && { version }), ...(range && { range }), ...(json && { json }), ignore };
 }
 
 /** Which SDKs to check, and checks them; throws when it cannot. */
@@ -111,14 +121,17 @@ export async function runCheckCommand(argv: string[], io: CheckIo = { stdout: pr
     ok: false,
   };
   const text = request.json === "-" ? io.stderr : io.stdout;
+  let unmatched: string[] = [];
   try {
-    report.sdks = await run(request, (line) => io.stderr.write(`${line}\n`));
+    ({ sdks: report.sdks, unmatched } = applyIgnores(await run(request, (line) => io.stderr.write(`${line}\n`)), request.ignore));
     report.ok = report.sdks.every((s) => s.ok);
   } catch (error) {
     report.error = error instanceof Error ? error.message : String(error);
   }
   text.write(reportText(report));
   if (report.error !== undefined) io.stderr.write(`scalekit-mock check: ${report.error}\n`);
+  // A warning, not a failure: the SDK moved on (an upgrade fixed what was ignored), and the flag can go.
+  for (const pattern of unmatched) io.stderr.write(`scalekit-mock check: warning: --ignore "${pattern}" matched no difference: remove it\n`);
   if (request.json !== undefined) {
     const json = `${JSON.stringify(report, null, 2)}\n`;
     if (request.json === "-") io.stdout.write(json);
