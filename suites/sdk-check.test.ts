@@ -35,9 +35,10 @@ afterAll(() => {
 
 /**
  * A project whose installed SDK is the real one with SendPasswordlessRequest.expires_in
- * renumbered from 5 to 7 in its embedded descriptor, as a future SDK that broke the wire would be.
+ * renumbered from 5 to 7 in its embedded descriptor, as a future SDK that broke the wire would be
+ * (and, given, more fields of that message renumbered: name to [number, new number]).
  */
-function projectWithRenumberedField(): string {
+function projectWithRenumberedField(renumber: Record<string, [number, number]> = { expires_in: [5, 7] }): string {
   const project = tempDir("check-project");
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "app", private: true, dependencies: { "@scalekit-sdk/node": sdkVersion } }));
   const sdk = join(project, "node_modules", "@scalekit-sdk", "node");
@@ -47,9 +48,11 @@ function projectWithRenumberedField(): string {
   const source = readFileSync(module, "utf8");
   const embedded = /fileDesc\)\("([^"]+)"/.exec(source)![1]!;
   const file = fromBinary(FileDescriptorProtoSchema, Buffer.from(embedded, "base64"));
-  const field = file.messageType.find((m) => m.name === "SendPasswordlessRequest")!.field.find((f) => f.name === "expires_in")!;
-  expect(field.number).toBe(5);
-  field.number = 7;
+  for (const [name, [from, to]] of Object.entries(renumber)) {
+    const field = file.messageType.find((m) => m.name === "SendPasswordlessRequest")!.field.find((f) => f.name === name)!;
+    expect(field.number).toBe(from);
+    field.number = to;
+  }
   writeFileSync(module, source.replace(embedded, Buffer.from(toBinary(FileDescriptorProtoSchema, file)).toString("base64")));
   mkdirSync(join(project, "src"));
   return project;
@@ -58,7 +61,7 @@ function projectWithRenumberedField(): string {
 interface Report {
   mock: { name: string; version: string; verifiedWith: string[] };
   contractFiles: string[];
-  sdks: { version: string; source: string; differences: string[]; ok: boolean }[];
+  sdks: { version: string; source: string; differences: string[]; ignored: string[]; ok: boolean }[];
   ok: boolean;
   error?: string;
 }
@@ -85,7 +88,7 @@ describe("scalekit-mock check against a project's SDK", () => {
     expect(readReport(json)).toEqual({
       mock: { name: "scalekit-mock", version: manifest.version, verifiedWith: expect.arrayContaining([sdkVersion]) },
       contractFiles: CONTRACT_FILES,
-      sdks: [{ version: sdkVersion, source: "project", differences: [line], ok: false }],
+      sdks: [{ version: sdkVersion, source: "project", differences: [line], ignored: [], ok: false }],
       ok: false,
     });
   });
@@ -112,6 +115,7 @@ describe("scalekit-mock check against a project's SDK", () => {
     [["--sdk-version", "2.1"], "--sdk-version must be one version"],
     [["--sdk-range", "not a range"], "--sdk-range must be a semver range"],
     [["--bogus"], "Unknown option"],
+    [["--ignore", ""], "--ignore needs a non-empty pattern"],
   ])("exits 2 for the bad flags %j", async (args, message) => {
     const result = await runCli(["check", ...args]);
     expect(result.code).toBe(2);
@@ -121,7 +125,55 @@ describe("scalekit-mock check against a project's SDK", () => {
   it("describes its flags and exit codes in --help", async () => {
     const result = await runCli(["check", "--help"]);
     expect(result.code).toBe(0);
-    for (const word of ["--project", "--sdk-version", "--sdk-range", "--json", "Exit codes: 0 no difference, 1 a difference, 2"]) expect(result.stdout).toContain(word);
+    for (const word of ["--project", "--sdk-version", "--sdk-range", "--json", "--ignore <pattern>", "Exit codes: 0 no difference, 1 a difference, 2"]) expect(result.stdout).toContain(word);
+  });
+});
+
+describe("scalekit-mock check --ignore", () => {
+  const RENUMBERED = "scalekit/v1/auth/passwordless.proto: SendPasswordlessRequest.expires_in: number 5 in ours, 7 in SDK";
+
+  it("lists a difference an --ignore pattern matches under ignored, in the text and the JSON report, and exits 0", async () => {
+    const project = projectWithRenumberedField();
+    const json = join(tempDir("check-json"), "sdk-check.json");
+    const result = await runCli(["check", "--project", project, "--ignore", "SendPasswordlessRequest.expires_in: number", "--json", json]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`@scalekit-sdk/node ${sdkVersion} (project): no difference but 1 ignored`);
+    expect(result.stdout).toContain(`\n  ignored (1):\n    - ${RENUMBERED}\n`);
+    expect(result.stdout).not.toContain("difference(s)");
+    expect(readReport(json)).toMatchObject({
+      sdks: [{ version: sdkVersion, source: "project", differences: [], ignored: [RENUMBERED], ok: true }],
+      ok: true,
+    });
+  });
+
+  it("matches a plain, case-sensitive substring, not a pattern of another case", async () => {
+    const project = projectWithRenumberedField();
+    const result = await runCli(["check", "--project", project, "--ignore", "sendpasswordlessrequest.expires_in", "--json", "-"]);
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as Report).sdks[0]).toMatchObject({ differences: [RENUMBERED], ignored: [] });
+  });
+
+  it("still exits 1 when --ignore matches only some of the differences, listing the real ones first", async () => {
+    const project = projectWithRenumberedField({ expires_in: [5, 7], state: [4, 9] });
+    const other = "scalekit/v1/auth/passwordless.proto: SendPasswordlessRequest.state: number 4 in ours, 9 in SDK";
+    const result = await runCli(["check", "--project", project, "--ignore", "expires_in", "--json", "-"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`@scalekit-sdk/node ${sdkVersion} (project): 1 difference(s)`);
+    expect(result.stderr).toContain(`  - ${other}\n  ignored (1):\n    - ${RENUMBERED}\n`);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.sdks).toEqual([{ version: sdkVersion, source: "project", differences: [other], ignored: [RENUMBERED], ok: false }]);
+    expect(report.ok).toBe(false);
+  });
+
+  it.each([
+    ["exit 1 of a project with a difference", projectWithRenumberedField, 1],
+    ["exit 0 of a project without one", () => ROOT, 0],
+  ])("warns on stderr about an --ignore pattern that matched no difference, keeping the %s", async (_, project, code) => {
+    const result = await runCli(["check", "--project", project(), "--ignore", "ResourceInfo."]);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toBe('scalekit-mock check: warning: --ignore "ResourceInfo." matched no difference: remove it\n');
+    expect(result.stdout).not.toContain("ignored");
   });
 });
 
@@ -146,12 +198,30 @@ describe("the docs of scalekit-mock check", () => {
     expect(workflow).toContain("actions/upload-artifact@");
   });
 
+  it("give a project on SDK 2.1.x --ignore flags that pass its check, the three ResourceInfo lines listed as ignored as shown", async () => {
+    const known = doc.slice(doc.indexOf("## Known differences: SDK 2.1.x"), doc.indexOf("## A weekly job"));
+    const command = /```bash\nnpx scalekit-mock check (.*)\n```/.exec(known)![1]!;
+    const patterns = [...command.matchAll(/--ignore "([^"]+)"/g)].map((m) => m[1]!);
+    expect(command).toBe(patterns.map((p) => `--ignore "${p}"`).join(" "));
+    // The oldest SDK the suites run, installed as a 2.1.x project has it.
+    const project = tempDir("check-2.1");
+    mkdirSync(join(project, "node_modules", "@scalekit-sdk"), { recursive: true });
+    symlinkSync(join(ROOT, "node_modules", "scalekit-sdk-node-oldest"), join(project, "node_modules", "@scalekit-sdk", "node"), "dir");
+    const result = await runCli(["check", "--project", project, ...patterns.flatMap((p) => ["--ignore", p]), "--json", join(project, "report.json")]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(readReport(join(project, "report.json")).sdks).toEqual([{ version: "2.1.5", source: "project", differences: [], ignored: SDK_2_1_5_DIFFERENCES, ok: true }]);
+    const shown = /```\n(@scalekit-sdk\/node 2\.1\.5 [\s\S]*?)```/.exec(known)![1]!;
+    expect(result.stdout).toContain(shown);
+  });
+
   it("describe the JSON report with the keys the CLI writes", async () => {
     const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(doc)![1]!) as Report;
     const written = JSON.parse((await runCli(["check", "--project", ROOT, "--json", "-"])).stdout) as Report;
     expect(Object.keys(shown)).toEqual(Object.keys(written));
     expect(Object.keys(shown.mock)).toEqual(Object.keys(written.mock));
     expect(Object.keys(shown.sdks[0]!)).toEqual(Object.keys(written.sdks[0]!));
+    expect(Object.keys(written.sdks[0]!)).toContain("ignored");
     expect(shown.contractFiles).toEqual(written.contractFiles);
   });
 });
@@ -167,7 +237,7 @@ describe.skipIf(offline !== undefined)("scalekit-mock check against published SD
     expect(report).toEqual({
       mock: { name: "scalekit-mock", version: manifest.version, verifiedWith: expect.arrayContaining(["2.1.5"]) },
       contractFiles: CONTRACT_FILES,
-      sdks: [{ version: "2.1.5", source: "registry", differences: SDK_2_1_5_DIFFERENCES, ok: false }],
+      sdks: [{ version: "2.1.5", source: "registry", differences: SDK_2_1_5_DIFFERENCES, ignored: [], ok: false }],
       ok: false,
     });
     // With --json -, the text report goes to stderr.
@@ -182,6 +252,13 @@ describe.skipIf(offline !== undefined)("scalekit-mock check against published SD
     expect(summary).toMatch(/^summary: \d+ versions checked, all match the mock\n/);
     expect(summary).toMatch(/\n {2}2\.10\.0 +ok\n/);
     expect(summary).toMatch(new RegExp(`\\n {2}${sdkVersion.replaceAll(".", "\\.")} +ok\\n`));
+  });
+
+  it("sums up a range of 2.1.x versions whose only differences are the ignored ResourceInfo ones, exiting 0", async () => {
+    const result = await runCli(["check", "--sdk-range", ">=2.1.5 <2.1.8", "--ignore", "errdetails.proto: ResourceInfo."]);
+    expect(result.code).toBe(0);
+    const summary = result.stdout.slice(result.stdout.indexOf("summary:"));
+    expect(summary).toBe("summary: 2 versions checked, all match the mock (apart from ignored differences)\n  2.1.5  ok, 3 ignored\n  2.1.7  ok, 3 ignored\n");
   });
 
   it("exits 2 for a version the registry does not have", async () => {
