@@ -25,28 +25,45 @@ export function mockInbox(control: ScalekitMockClient): InboxReader {
   };
 }
 
+export interface MailpitInboxOptions {
+  /** Where the code is, for an email template the built-in rules misread. */
+  codePattern?: RegExp | undefined;
+  /** Mail that arrived before this (less two minutes for the server's clock) is stale. */
+  since?: Date;
+}
+
+/** Slack for a mail server's clock behind ours. */
+const SKEW_MS = 120_000;
+
 /**
  * Reads mail from a Mailpit-compatible API (`/api/v1/search`, `/api/v1/message/{id}`),
  * as the mailbox of a real environment that sends through a custom SMTP provider.
- * Mailpit has no long-poll, so this polls every 100 ms.
+ * Mail that arrived before `since` is stale and never read. Mailpit has no
+ * long-poll, so this polls every 100 ms; the cursor counts this address's
+ * fresh messages.
  */
-export function mailpitInbox(apiUrl: string, codePattern?: RegExp): InboxReader {
+export function mailpitInbox(apiUrl: string, options: MailpitInboxOptions = {}): InboxReader {
   const base = apiUrl.replace(/\/+$/, "");
+  const oldest = options.since === undefined ? Number.NEGATIVE_INFINITY : options.since.getTime() - SKEW_MS;
   return {
     kind: "mailpit",
-    async waitFor(email, options = {}) {
-      const deadline = performance.now() + (options.timeoutMs ?? 10_000);
-      const after = options.after ?? 0;
+    async waitFor(email, wait = {}) {
+      const deadline = performance.now() + (wait.timeoutMs ?? 10_000);
+      const after = wait.after ?? 0;
       for (;;) {
-        const search = await fetch(`${base}/api/v1/search?query=${encodeURIComponent(`to:"${email}"`)}`).then((r) => r.json() as Promise<{ messages: Array<{ ID: string }> }>);
-        if (search.messages.length > after) {
-          const message = await fetch(`${base}/api/v1/message/${search.messages[0]!.ID}`).then((r) => r.json() as Promise<{ Subject: string; Text: string; HTML: string }>);
+        const search = await fetch(`${base}/api/v1/search?query=${encodeURIComponent(`to:"${email}"`)}`).then(
+          (r) => r.json() as Promise<{ messages: Array<{ ID: string; Created: string; To: Array<{ Address: string }> }> }>,
+        );
+        // Newest first; Mailpit's search matches words, so the address is compared exactly here.
+        const fresh = search.messages.filter((m) => Date.parse(m.Created) >= oldest && m.To.some((a) => a.Address.toLowerCase() === email.toLowerCase()));
+        if (fresh.length > after) {
+          const message = await fetch(`${base}/api/v1/message/${fresh[0]!.ID}`).then((r) => r.json() as Promise<{ Subject: string; Text: string; HTML: string }>);
+          const bodies = { ...(message.Text !== "" && { text: message.Text }), ...(message.HTML !== "" && { html: message.HTML }) };
           return {
-            ...extractCredentials({ text: message.Text || undefined, html: message.HTML || undefined }, { ...(codePattern !== undefined && { codePattern }) }),
+            ...extractCredentials(bodies, { ...(options.codePattern !== undefined && { codePattern: options.codePattern }) }),
             subject: message.Subject,
-            ...(message.Text !== "" && { text: message.Text }),
-            ...(message.HTML !== "" && { html: message.HTML }),
-            cursor: search.messages.length,
+            ...bodies,
+            cursor: fresh.length,
           };
         }
         if (performance.now() > deadline) throw new Error(`no email to ${email} in the mailbox at ${base} (after ${after})`);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { simpleParser, type AddressObject } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { parseEmail } from "./parse-mail.js";
 
 /**
  * A local SMTP sink with a Mailpit-compatible read API, standing in for the
@@ -22,14 +22,10 @@ interface StoredMessage {
   To: Address[];
   Subject: string;
   Created: string;
+  Date: string;
   Text: string;
   HTML: string;
   Size: number;
-}
-
-function addresses(value: AddressObject | AddressObject[] | undefined): Address[] {
-  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  return list.flatMap((group) => group.value.map((a) => ({ Name: a.name ?? "", Address: a.address ?? "" })));
 }
 
 function summary(m: StoredMessage) {
@@ -52,18 +48,21 @@ export async function startMailSink(): Promise<MailSink> {
     disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
     onData(stream, _session, done) {
-      simpleParser(stream)
+      parseEmail(stream)
         .then((mail) => {
+          const address = (a: { name: string; address: string }) => ({ Name: a.name, Address: a.address });
           stored.push({
             ID: `m${next++}`,
             MessageID: mail.messageId ?? "",
-            From: addresses(mail.from)[0] ?? { Name: "", Address: "" },
-            To: addresses(mail.to),
-            Subject: mail.subject ?? "",
-            Created: (mail.date ?? new Date()).toISOString(),
+            From: mail.from.map(address)[0] ?? { Name: "", Address: "" },
+            To: mail.to.map(address),
+            Subject: mail.subject,
+            // As Mailpit: when the message arrived here; the Date header is the sender's.
+            Created: new Date().toISOString(),
+            Date: (mail.date ?? new Date()).toISOString(),
             Text: mail.text ?? "",
-            HTML: typeof mail.html === "string" ? mail.html : "",
-            Size: (mail.text ?? "").length + (typeof mail.html === "string" ? mail.html.length : 0),
+            HTML: mail.html ?? "",
+            Size: (mail.text ?? "").length + (mail.html ?? "").length,
           });
           done();
         })
@@ -92,7 +91,7 @@ export async function startMailSink(): Promise<MailSink> {
     const one = /^\/api\/v1\/message\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && one) {
       const message = stored.find((m) => m.ID === one[1]);
-      return message ? json(200, { ...message, Date: message.Created }) : json(404, { error: "message not found" });
+      return message ? json(200, message) : json(404, { error: "message not found" });
     }
     if (req.method === "DELETE" && url.pathname === "/api/v1/messages") {
       stored.length = 0;

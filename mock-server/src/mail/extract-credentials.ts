@@ -32,14 +32,20 @@ const LINK = /https?:\/\/[^\s<>"']*[?&]link_token=[^\s<>"'&#]+[^\s<>"']*/;
 /** Dates and times an email prints (`2026-11-28`, `10:05`, `10:05:30`): never a code, whatever their digits. */
 const DATE_OR_TIME = /\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b/g;
 /**
- * A code: 4–10 digits, or 4–10 upper-case letters and digits with at least one
- * of each (so no word is taken for one), standing alone.
+ * A token that may be a code: 4–10 digits or upper-case letters, standing
+ * alone (not part of a word, a number with a decimal point, an id like #1234).
  */
-const CODE = /(?<![\w.,-])(?:\d{4,10}|(?=[0-9A-Z]*[A-Z])(?=[0-9A-Z]*\d)[0-9A-Z]{4,10})(?![\w-]|[.,]\d)/g;
-/** A year a footer or a date may print: a code only when nothing else could be. */
+const TOKEN = /(?<![\w.,#-])[0-9A-Z]{4,10}(?![\w-]|[.,]\w)/g;
+/** A year a footer or a date prints: never taken for a code by position alone. */
 const YEAR = /^(?:19|20)\d\d$/;
-/** Scalekit's documented code length: a candidate of this length wins. */
-const DOCUMENTED_LENGTH = 6;
+/** Words that announce a code on their line. */
+const CODE_WORD = /\b(?:code|otp|passcode)\b/i;
+
+type Kind = "digits" | "mixed" | "letters";
+
+function kindOf(token: string): Kind {
+  return /^\d+$/.test(token) ? "digits" : /\d/.test(token) ? "mixed" : "letters";
+}
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
@@ -54,10 +60,10 @@ export function decodeHtmlEntities(value: string): string {
   });
 }
 
-/** The visible text of an HTML body: no head, style or script; tags become spaces. */
+/** The visible text of an HTML body: no head, style or script; every tag ends a line, so an element's own text is a line of its own. */
 function htmlText(html: string): string {
   const visible = html.replace(/<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi, " ").replace(/<!--[\s\S]*?-->/g, " ");
-  return decodeHtmlEntities(visible.replace(/<[^>]*>/g, " "));
+  return decodeHtmlEntities(visible.replace(/<[^>]*>/g, "\n"));
 }
 
 /** Every `href` of an HTML body, decoded. */
@@ -89,13 +95,54 @@ function findLink(bodies: EmailBodies): string | undefined {
   return undefined;
 }
 
-function findCode(text: string, options: ExtractOptions): string | undefined {
-  if (options.codePattern !== undefined) {
-    const match = options.codePattern.exec(text);
-    return match === null ? undefined : (match[1] ?? match[0]);
+/** The lines of the bodies (an HTML body's elements each a line), links, dates and times blanked out. */
+function linesOf(bodies: EmailBodies): string[] {
+  const texts = [bodies.html === undefined ? undefined : htmlText(bodies.html), bodies.text].filter((t): t is string => t !== undefined);
+  // The link's own digits (its token, its path), dates and times are never a code.
+  const blank = (text: string) => text.replace(new RegExp(LINK.source, "g"), " ").replace(DATE_OR_TIME, " ");
+  return texts.flatMap((text) => blank(text).split(/\r?\n/)).map((line) => line.trim()).filter((line) => line !== "");
+}
+
+/** A pattern of one's own, over the text body, then the HTML body's visible text (tags as spaces), links blanked out. */
+function byPattern(bodies: EmailBodies, pattern: RegExp): string | undefined {
+  // A copy without g or y: a shared pattern must not carry lastIndex from one email to the next.
+  const own = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ""));
+  const texts = [bodies.text, bodies.html === undefined ? undefined : htmlText(bodies.html).replace(/\s*\n\s*/g, " ")];
+  for (const text of texts) {
+    const match = text === undefined ? null : own.exec(text.replace(new RegExp(LINK.source, "g"), " "));
+    if (match !== null) return match[1] ?? match[0];
   }
-  const candidates = [...text.replace(DATE_OR_TIME, " ").matchAll(CODE)].map((m) => m[0]);
-  return candidates.find((c) => c.length === DOCUMENTED_LENGTH) ?? candidates.find((c) => !YEAR.test(c)) ?? candidates[0];
+  return undefined;
+}
+
+/**
+ * The code, by where it sits, strongest first: alone on its line or in its
+ * own element; after "code" on its line; else the first number or
+ * letters-and-digits token of the email. Letters-only codes (which an
+ * alphanumeric environment also sends) count only in the first two places,
+ * and a year only when it sits alone.
+ */
+function findCode(lines: string[]): string | undefined {
+  const alone = lines.flatMap((line, i) => (/^[0-9A-Z]{4,10}$/.test(line) ? [{ token: line, announced: i > 0 && CODE_WORD.test(lines[i - 1]!) }] : []));
+  // A word alone (a heading) looks like a letters-only code: one announced by the line before it wins.
+  const fromAlone =
+    alone.find((a) => kindOf(a.token) !== "letters" && !YEAR.test(a.token)) ??
+    alone.find((a) => kindOf(a.token) === "letters" && a.announced) ??
+    alone.find((a) => kindOf(a.token) === "letters") ??
+    alone.find((a) => YEAR.test(a.token));
+  if (fromAlone !== undefined) return fromAlone.token;
+  for (const line of lines) {
+    const word = CODE_WORD.exec(line);
+    if (word === null) continue;
+    const after = [...line.slice(word.index + word[0].length).matchAll(TOKEN)].map((m) => m[0]);
+    const found = after.find((t) => kindOf(t) !== "letters" && !YEAR.test(t)) ?? (after.length > 0 && kindOf(after.at(-1)!) === "letters" ? after.at(-1) : undefined);
+    if (found !== undefined) return found;
+  }
+  for (const line of lines) {
+    const found = [...line.matchAll(TOKEN)].map((m) => m[0]).find((t) => kindOf(t) !== "letters" && !YEAR.test(t));
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** The link token of a magic link, or undefined when the URL carries none. */
@@ -108,22 +155,14 @@ function linkTokenOf(link: string): string | undefined {
 }
 
 /**
- * The code and the magic link of an email: the text body is read first, then
- * the HTML body (its links' `href`s, then its visible text). Digits inside the
- * link, dates and times are never taken for the code. A bare string is read as
- * a text body.
+ * The code and the magic link of an email. The link: an HTML body's `href`s
+ * first, then running text. The code: see `findCode`; digits inside the link,
+ * dates and times are never taken for it. A bare string is read as a text body.
  */
 export function extractCredentials(bodies: EmailBodies | string, options: ExtractOptions = {}): ExtractedCredentials {
   const parts: EmailBodies = typeof bodies === "string" ? { text: bodies } : bodies;
   const link = findLink(parts);
-  const texts = [parts.text, parts.html === undefined ? undefined : htmlText(parts.html)].filter((t): t is string => t !== undefined);
-  let code: string | undefined;
-  for (const text of texts) {
-    // The link's own digits (its token, its path) are not a code.
-    const withoutLinks = text.replace(new RegExp(LINK.source, "g"), " ");
-    code = findCode(withoutLinks, options);
-    if (code !== undefined) break;
-  }
+  const code = options.codePattern !== undefined ? byPattern(parts, options.codePattern) : findCode(linesOf(parts));
   const linkToken = link === undefined ? undefined : linkTokenOf(link);
   return { ...(code !== undefined && { code }), ...(link !== undefined && { link }), ...(linkToken !== undefined && { linkToken }) };
 }
