@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImapInbox, type ImapInboxOptions } from "./catalog/imap-inbox.js";
+import { runAddress, runMarker } from "./catalog/real-run.js";
 import { buildReport } from "./catalog/report.js";
 import { runTarget, type RunResult, type TargetRun } from "./catalog/runner.js";
 import { scenarios } from "./catalog/scenarios.js";
@@ -53,7 +54,7 @@ describe.skipIf(skip !== undefined)("the IMAP inbox reader", () => {
   let noIdle: Dovecot;
   const readers: ImapInbox[] = [];
   const open = async (server: Dovecot, options: Partial<ImapInboxOptions> = {}) => {
-    const reader = await ImapInbox.open({ url: server.imapUrl("qa"), marker: "+run1-", since: new Date(), ...options });
+    const reader = await ImapInbox.open({ url: server.imapUrl("qa"), marker: "qa+run1-", since: new Date(), ...options });
     readers.push(reader);
     return reader;
   };
@@ -123,7 +124,7 @@ describe.skipIf(skip !== undefined)("the IMAP inbox reader", () => {
     await deliver(dovecot, "qa+run3-own-rest1@example.test", "Enter this code to sign in: 303030");
     await deliver(dovecot, "qa+run3-own-rest2@example.test", "Enter this code to sign in: 313131");
     await deliver(dovecot, "qa+run4-other-rest1@example.test", "Enter this code to sign in: 404040");
-    const reader = await open(dovecot, { marker: "+run3-" });
+    const reader = await open(dovecot, { marker: "qa+run3-" });
     await reader.waitFor("qa+run3-own-rest1@example.test", { timeoutMs: 5000 });
     expect(await reader.consume(["qa+run3-own-rest1@example.test"])).toBe(1);
     let left = (await mailbox(dovecot)).map((m) => m.to);
@@ -137,7 +138,7 @@ describe.skipIf(skip !== undefined)("the IMAP inbox reader", () => {
 
   it("flags what it read as seen instead, when asked", async () => {
     await deliver(dovecot, "qa+run5-seen-rest1@example.test", "Enter this code to sign in: 505050");
-    const reader = await open(dovecot, { marker: "+run5-", afterRead: "seen" });
+    const reader = await open(dovecot, { marker: "qa+run5-", afterRead: "seen" });
     await reader.waitFor("qa+run5-seen-rest1@example.test", { timeoutMs: 5000 });
     await reader.consume(["qa+run5-seen-rest1@example.test"]);
     expect((await mailbox(dovecot)).find((m) => m.to === "qa+run5-seen-rest1@example.test")).toMatchObject({ seen: true });
@@ -156,9 +157,23 @@ describe.skipIf(skip !== undefined)("the IMAP inbox reader", () => {
     expect(reader.reconnects).toBe(1);
   });
 
+  it("reads and sweeps the run's mail when the mailbox address has a plus tag of its own", async () => {
+    const address = runAddress("qa+ci@example.test", "runp1", "otp-sign-in", "rest", 1);
+    expect(address).toBe("qa+ci-runp1-otp-sign-in-rest1@example.test");
+    await deliver(dovecot, address, "Enter this code to sign in: 818181");
+    await deliver(dovecot, runAddress("qa+ci@example.test", "runp1", "otp-sign-in", "rest", 2), "Enter this code to sign in: 828282");
+    await deliver(dovecot, runAddress("qa+ci@example.test", "runp10", "otp-sign-in", "rest", 1), "Enter this code to sign in: 838383");
+    const reader = await open(dovecot, { marker: runMarker("qa+ci@example.test", "runp1") });
+    expect((await reader.waitFor(address, { timeoutMs: 5000 })).code).toBe("818181");
+    expect(await reader.sweep()).toBe(2);
+    const left = (await mailbox(dovecot)).map((m) => m.to);
+    expect(left.filter((to) => to.startsWith("qa+ci-runp1-"))).toEqual([]);
+    expect(left).toContain("qa+ci-runp10-otp-sign-in-rest1@example.test");
+  });
+
   it("says which mailbox refused the login, without the password", async () => {
     const url = dovecot.imapUrl("qa").replace(/:[^:@]*@/, ":wrong-password@");
-    const error = await ImapInbox.open({ url, marker: "+x-", since: new Date() }).catch((e: Error) => e);
+    const error = await ImapInbox.open({ url, marker: "qa+x-", since: new Date() }).catch((e: Error) => e);
     expect(String(error)).toMatch(/cannot read the mailbox imap:\/\/qa@127\.0\.0\.1:\d+\/INBOX/);
     expect(String(error)).not.toContain("wrong-password");
   });

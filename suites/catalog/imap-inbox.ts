@@ -1,6 +1,6 @@
 import { ImapFlow } from "imapflow";
-import { simpleParser, type AddressObject } from "mailparser";
 import { extractCredentials } from "../../mock-server/src/mail/extract-credentials.js";
+import { parseEmail } from "../support/parse-mail.js";
 import type { InboxReader, MailItem } from "./types.js";
 
 /**
@@ -21,7 +21,7 @@ export interface ImapInboxOptions {
   url: string;
   /** The password, when it is not in the URL. */
   password?: string | undefined;
-  /** Only addresses containing this (the run's plus tag) are read. */
+  /** Only addresses starting with this (the mailbox's local part and the run's plus tag) are read. */
   marker: string;
   /** Mail that arrived before this (less `skewMs` for the server's clock) is stale. */
   since: Date;
@@ -59,22 +59,26 @@ export function parseImapUrl(value: string, password?: string): ImapAddress {
   if (url.protocol !== "imaps:" && url.protocol !== "imap:") throw new Error(`SCALEKIT_INBOX_URL: ${url.protocol}// is not IMAP; use imaps://user@host:993/INBOX`);
   const secure = url.protocol === "imaps:";
   // Plain IMAP carries the password in clear: only to this machine, or with STARTTLS (required below).
-  const user = decodeURIComponent(url.username);
-  const pass = password ?? decodeURIComponent(url.password);
+  const decode = (part: string, what: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new Error(`SCALEKIT_INBOX_URL: the ${what} has a "%" that is not an escape; write it as %25, or give the password in SCALEKIT_INBOX_PASSWORD`);
+    }
+  };
+  const user = decode(url.username, "user");
+  const pass = password ?? decode(url.password, "password");
   if (user === "") throw new Error("SCALEKIT_INBOX_URL names no user: imaps://user@host:993/INBOX");
   if (pass === "") throw new Error("the IMAP password is missing: put it in SCALEKIT_INBOX_PASSWORD (or in SCALEKIT_INBOX_URL)");
-  const mailbox = decodeURIComponent(url.pathname.replace(/^\/+/, "")) || "INBOX";
-  return { host: url.hostname, port: url.port === "" ? (secure ? 993 : 143) : Number(url.port), secure, user, pass, mailbox };
+  const mailbox = decode(url.pathname.replace(/^\/+/, ""), "mailbox") || "INBOX";
+  // An IPv6 address comes bracketed in a URL, not in a socket address.
+  return { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: url.port === "" ? (secure ? 993 : 143) : Number(url.port), secure, user, pass, mailbox };
 }
 
 /** `imaps://user@host:993/INBOX`: the address without its password, for banners and reports. */
 export function describeImap(address: ImapAddress): string {
-  return `${address.secure ? "imaps" : "imap"}://${encodeURIComponent(address.user)}@${address.host}:${address.port}/${address.mailbox}`;
-}
-
-function recipients(value: AddressObject | AddressObject[] | undefined): string[] {
-  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  return list.flatMap((group) => group.value.flatMap((a) => (a.address === undefined ? [] : [a.address.toLowerCase()])));
+  const host = address.host.includes(":") ? `[${address.host}]` : address.host;
+  return `${address.secure ? "imaps" : "imap"}://${encodeURIComponent(address.user)}@${host}:${address.port}/${address.mailbox}`;
 }
 
 export class ImapInbox implements InboxReader {
@@ -197,17 +201,14 @@ export class ImapInbox implements InboxReader {
     if (message === false || message.source === undefined) return undefined;
     const arrived = message.internalDate instanceof Date ? message.internalDate : new Date(message.internalDate ?? 0);
     if (arrived.getTime() < this.#options.since.getTime() - this.#options.skewMs) return undefined;
-    const parsed = await simpleParser(message.source);
-    const to = [...recipients(parsed.to), ...recipients(parsed.cc)];
+    const parsed = await parseEmail(message.source);
     const wanted = email.toLowerCase();
-    if (!to.includes(wanted) || !wanted.includes(this.#options.marker.toLowerCase())) return undefined;
-    const html = typeof parsed.html === "string" ? parsed.html : undefined;
-    const text = parsed.text;
+    if (!parsed.recipients.includes(wanted) || !wanted.startsWith(this.#options.marker.toLowerCase())) return undefined;
     return {
-      ...extractCredentials({ text, html }, { ...(this.#options.codePattern !== undefined && { codePattern: this.#options.codePattern }) }),
-      subject: parsed.subject ?? "",
-      ...(text !== undefined && text !== "" && { text }),
-      ...(html !== undefined && { html }),
+      ...extractCredentials(parsed, { ...(this.#options.codePattern !== undefined && { codePattern: this.#options.codePattern }) }),
+      subject: parsed.subject,
+      ...(parsed.text !== undefined && { text: parsed.text }),
+      ...(parsed.html !== undefined && { html: parsed.html }),
       cursor: uid,
     };
   }
@@ -246,21 +247,36 @@ export class ImapInbox implements InboxReader {
     await idling;
   }
 
+  /** Those of `uids` with a To or Cc address that `wanted` accepts (a server's SEARCH matches substrings, or words). */
+  async #addressed(uids: number[], wanted: (address: string) => boolean): Promise<number[]> {
+    if (uids.length === 0) return [];
+    return this.#run(async (client) => {
+      const out: number[] = [];
+      for await (const message of client.fetch(uids.join(","), { envelope: true }, { uid: true })) {
+        const addresses = [...(message.envelope?.to ?? []), ...(message.envelope?.cc ?? [])].map((a) => (a.address ?? "").toLowerCase());
+        if (addresses.some(wanted)) out.push(message.uid);
+      }
+      return out;
+    });
+  }
+
   /** Deletes, flags as seen, or keeps (`afterRead`) every message to one of `emails`. Returns how many. */
   async consume(emails: readonly string[]): Promise<number> {
     if (this.#options.afterRead === "keep" || emails.length === 0) return 0;
     await this.#stopIdle();
+    const wanted = new Set(emails.map((e) => e.toLowerCase()));
     const uids = new Set<number>();
     for (const email of emails) for (const uid of await this.#candidates(email, 0)) uids.add(uid);
-    return this.#apply([...uids]);
+    return this.#apply(await this.#addressed([...uids], (address) => wanted.has(address)));
   }
 
-  /** Consumes whatever reached this run's marker but nobody read (a late email, an unread resend). */
+  /** Consumes whatever reached this run's addresses but nobody read (a late email, an unread resend). */
   async sweep(): Promise<number> {
     if (this.#options.afterRead === "keep") return 0;
     await this.#stopIdle();
+    const marker = this.#options.marker.toLowerCase();
     const found = await this.#run((client) => client.search({ to: this.#options.marker }, { uid: true }));
-    return this.#apply(found || []);
+    return this.#apply(await this.#addressed(found || [], (address) => address.startsWith(marker)));
   }
 
   async #apply(uids: number[]): Promise<number> {

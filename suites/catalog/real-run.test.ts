@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Pacer, REAL_DEFAULTS, REAL_ENV, readRealConfig, realBanner, runAddress, SendCapReached, type RealConfig } from "./real-run.js";
+import { Pacer, REAL_DEFAULTS, REAL_ENV, readRealConfig, realBanner, runAddress, runMarker, SendCapReached, type RealConfig } from "./real-run.js";
 
 const BASE = {
   SCALEKIT_ENVIRONMENT_URL: "https://acme.scalekit.dev/",
@@ -24,7 +24,7 @@ describe("the real run's configuration", () => {
     expect(config.runId).toMatch(/^[a-z0-9]{4,16}$/);
     const banner = realBanner("real", config);
     expect(banner).toContain("inbox       imap imaps://qa%40acme.test@imap.acme.test:993/Tests");
-    expect(banner).toContain(`mail goes to qa+${config.runId}-<scenario>-<transport>1@acme.test`);
+    expect(banner).toContain(`mail goes to qa+${config.runId}-<scenario>-<transport><n>@acme.test`);
     expect(banner).toContain("500 ms between calls, at most 100 sends this run");
     expect(banner).not.toContain("pw");
   });
@@ -57,6 +57,8 @@ describe("the real run's configuration", () => {
     [{ SCALEKIT_INBOX_URL: "http://x", SCALEKIT_REAL_MAX_SENDS: "0" }, /SCALEKIT_REAL_MAX_SENDS must be a whole number of at least 1/],
     [{ SCALEKIT_INBOX_URL: "http://x", SCALEKIT_INBOX_AFTER_READ: "archive" }, /SCALEKIT_INBOX_AFTER_READ must be one of delete, seen, keep/],
     [{ SCALEKIT_INBOX_URL: "http://x", SCALEKIT_RUN_ID: "Has Spaces" }, /SCALEKIT_RUN_ID must be/],
+    [{ SCALEKIT_INBOX_URL: "http://x", SCALEKIT_RUN_ID: "r".repeat(25) }, /SCALEKIT_RUN_ID must be 4–24/],
+    [{ SCALEKIT_INBOX_URL: "imaps://qa:100%@imap.acme.test", SCALEKIT_TEST_EMAIL: "qa@acme.test" }, /SCALEKIT_INBOX_URL: the password has a "%" that is not an escape/],
     [{ SCALEKIT_INBOX_URL: "http://x", SCALEKIT_TEST_EMAIL: "not-an-address" }, /SCALEKIT_TEST_EMAIL is not an email address/],
     [{ SCALEKIT_INBOX_URL: "http://x", SCALEKIT_INBOX_CODE_PATTERN: "(" }, /SCALEKIT_INBOX_CODE_PATTERN is not a regular expression/],
   ])("refuses a value that is set but wrong: %j", (extra, message) => {
@@ -78,6 +80,21 @@ describe("run addresses", () => {
     expect(a).not.toBe(b);
     expect(a).toMatch(/^quality\.assurance\+r1a2b3c4-a-scenario/);
     expect(() => runAddress(`${"q".repeat(60)}@acme.test`, "r1a2b3c4", "x", "rest", 1)).toThrow(/too long/);
+  });
+});
+
+describe("the run marker", () => {
+  it("is what every address of the run starts with, plus-tagged mailbox or not", () => {
+    expect(runMarker("qa@acme.test", "r1")).toBe("qa+r1-");
+    expect(runMarker("qa+ci@acme.test", "r1")).toBe("qa+ci-r1-");
+    for (const mailbox of ["qa@acme.test", "qa+ci@acme.test"]) expect(runAddress(mailbox, "r1", "otp-sign-in", "sdk", 3).startsWith(runMarker(mailbox, "r1"))).toBe(true);
+  });
+
+  it("fits in the banner whenever the run's addresses fit, and a local part too long is refused before anything runs", () => {
+    const local = "q".repeat(33);
+    const config = readRealConfig({ ...BASE, SCALEKIT_INBOX_URL: "http://x", SCALEKIT_TEST_EMAIL: `${local}@acme.test`, SCALEKIT_RUN_ID: "r".repeat(16) }) as RealConfig;
+    expect(realBanner("real", config)).toContain(`${local}+${"r".repeat(16)}-<scenario>-<transport><n>@acme.test`);
+    expect(() => readRealConfig({ ...BASE, SCALEKIT_INBOX_URL: "http://x", SCALEKIT_TEST_EMAIL: `${"q".repeat(50)}@acme.test`, SCALEKIT_RUN_ID: "r".repeat(16) })).toThrow(/too long/);
   });
 });
 
@@ -116,6 +133,8 @@ describe("the docs of the real run", () => {
       expect(inDocs).toContain(`${name}: \${{ secrets.${name} }}`);
     }
     expect(inDocs).toContain("path: reports/compat.md");
-    expect(readRealConfig({ ...BASE, SCALEKIT_INBOX_URL: "http://x", SCALEKIT_RUN_ID: `gh${"9".repeat(12)}` })).toMatchObject({ runId: "gh999999999999" });
+    // GitHub's run id stays the same on a re-run: the attempt keeps each attempt's mail apart.
+    expect(inDocs).toContain("SCALEKIT_RUN_ID: gh${{ github.run_id }}x${{ github.run_attempt }}");
+    expect(readRealConfig({ ...BASE, SCALEKIT_INBOX_URL: "http://x", SCALEKIT_RUN_ID: `gh${"9".repeat(14)}x12` })).toMatchObject({ runId: "gh99999999999999x12" });
   });
 });

@@ -81,7 +81,9 @@ export function readRealConfig(env: NodeJS.ProcessEnv): RealConfig | { skip: str
   const afterRead = (env[REAL_ENV.afterRead] || REAL_DEFAULTS.afterRead) as AfterRead;
   if (!AFTER_READ.includes(afterRead)) throw new Error(`${REAL_ENV.afterRead} must be one of ${AFTER_READ.join(", ")}, got "${afterRead}"`);
   const runId = env[REAL_ENV.runId] || newRunId();
-  if (!/^[a-z0-9]{4,16}$/.test(runId)) throw new Error(`${REAL_ENV.runId} must be 4–16 lower-case letters and digits, got "${runId}"`);
+  if (!/^[a-z0-9]{4,24}$/.test(runId)) throw new Error(`${REAL_ENV.runId} must be 4–24 lower-case letters and digits, unique to each run and attempt, got "${runId}"`);
+  // The longest address a run makes must fit: refused now, before anything is sent.
+  runAddress(testEmail, runId, "x", "rest", 99);
   let codePattern: RegExp | undefined;
   if (env[REAL_ENV.codePattern]) {
     try {
@@ -113,12 +115,22 @@ const LOCAL_MAX = 64;
  * each other's mail. A scenario id that would make the local part too long
  * is shortened, with a hash keeping it unique.
  */
+/**
+ * What every address of a run starts with: the mailbox's local part, its plus
+ * tag (the run's, after the mailbox's own tag when it has one), the run id.
+ * Mail is the run's only when its address starts with this.
+ */
+export function runMarker(testEmail: string, runId: string): string {
+  const local = testEmail.slice(0, testEmail.lastIndexOf("@"));
+  // A mailbox address with a plus tag of its own keeps it; the run's tag follows.
+  return `${local}${local.includes("+") ? "-" : "+"}${runId}-`;
+}
+
 export function runAddress(testEmail: string, runId: string, scenario: string, transport: string, n: number): string {
   const at = testEmail.lastIndexOf("@");
   const local = testEmail.slice(0, at);
   const domain = testEmail.slice(at + 1);
-  // A mailbox address with a plus tag of its own keeps it; the run's tag follows.
-  const head = `${local}${local.includes("+") ? "-" : "+"}${runId}-`;
+  const head = runMarker(testEmail, runId);
   const tail = `-${transport}${n}`;
   let name = scenario;
   if (head.length + name.length + tail.length > LOCAL_MAX) {
@@ -170,7 +182,7 @@ export function realBanner(name: string, config: RealConfig): string {
   return [
     `${name}: Scalekit environment ${config.credentials.url} (${config.type})`,
     `  inbox       ${config.inbox.kind} ${config.inbox.where}`,
-    `  run id      ${config.runId}: mail goes to ${runAddress(config.testEmail, config.runId, "<scenario>", "<transport>", 1)}`,
+    `  run id      ${config.runId}: mail goes to ${runMarker(config.testEmail, config.runId)}<scenario>-<transport><n>@${config.testEmail.slice(config.testEmail.lastIndexOf("@") + 1)}`,
     `  pacing      ${config.pauseMs} ms between calls, at most ${config.maxSends} sends this run`,
     `  after read  ${config.afterRead}`,
   ].join("\n");

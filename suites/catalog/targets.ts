@@ -5,7 +5,7 @@ import type { Target } from "../support/drivers.js";
 import { startMailSink } from "../support/mail-sink.js";
 import { ImapInbox } from "./imap-inbox.js";
 import { mailpitInbox, mockInbox } from "./inbox-readers.js";
-import { Pacer, REAL_ENV, readRealConfig, realBanner, runAddress, type RealConfig } from "./real-run.js";
+import { Pacer, REAL_ENV, readRealConfig, realBanner, runAddress, runMarker, type RealConfig } from "./real-run.js";
 import type { Capability, InboxReader, MailItem, PasswordlessType } from "./types.js";
 
 /** What one scenario run gets from its target. */
@@ -94,35 +94,49 @@ function tracking(inbox: InboxReader, addresses: Set<string>): InboxReader {
  * paced and sends capped; what a scenario read is consumed when it ends.
  */
 async function realSession(name: string, config: RealConfig, stop: () => Promise<void>): Promise<TargetSession> {
+  // Checked and printed before anything connects or sends.
+  const banner = realBanner(name, config);
+  const since = new Date();
   const imap =
     config.inbox.kind === "imap"
       ? await ImapInbox.open({
           url: config.inbox.url,
           password: config.inbox.password,
-          marker: `+${config.runId}-`,
-          since: new Date(),
+          marker: runMarker(config.testEmail, config.runId),
+          since,
           afterRead: config.afterRead,
           codePattern: config.codePattern,
         })
       : undefined;
-  const inbox: InboxReader = imap ?? mailpitInbox(config.inbox.url, config.codePattern);
+  const inbox: InboxReader = imap ?? mailpitInbox(config.inbox.url, { codePattern: config.codePattern, since });
   const pacer = new Pacer(config.pauseMs, config.maxSends);
+  const read = async (email: string, options: { after?: number; timeoutMs?: number } = {}): Promise<MailItem> => {
+    const mail = await inbox.waitFor(email, { timeoutMs: config.inboxTimeoutMs, ...options });
+    // A LINK environment sends no code: a number in its email (a footer, an address) is not one.
+    if (config.type !== "LINK") return mail;
+    const { code: _code, ...rest } = mail;
+    return rest;
+  };
   return {
     capabilities: new Set(),
     details: { inbox: inbox.kind, where: config.inbox.where, runId: config.runId },
-    banner: realBanner(name, config),
+    banner,
     // Every call may wait out the pause, and mail may take a while through a real provider.
     scenarioTimeoutMs: config.inboxTimeoutMs * 2 + config.pauseMs * 40,
     async prepare(wanted) {
       if (wanted !== config.type) return { na: `the environment sends ${config.type}; the scenario needs ${wanted} (${REAL_ENV.type})` };
-      const read = new Set<string>();
+      const addresses = new Set<string>();
       return {
         credentials: config.credentials,
-        inbox: tracking({ kind: inbox.kind, waitFor: (email, options) => inbox.waitFor(email, { timeoutMs: config.inboxTimeoutMs, ...options }) }, read),
-        address: (scenario, transport, n) => runAddress(config.testEmail, config.runId, scenario, transport, n),
+        inbox: tracking({ kind: inbox.kind, waitFor: read }, addresses),
+        address: (scenario, transport, n) => {
+          const address = runAddress(config.testEmail, config.runId, scenario, transport, n);
+          addresses.add(address);
+          return address;
+        },
         pace: (kind) => pacer.call(kind),
         release: async () => {
-          await imap?.consume([...read]);
+          await imap?.consume([...addresses]);
         },
       };
     },
