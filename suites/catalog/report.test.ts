@@ -70,3 +70,20 @@ describe("a real target in the report", () => {
     expect(markdown).not.toContain("## Time per scenario on mock");
   });
 });
+
+describe("a real run stopped by its cap on sends", () => {
+  it("is not OK, and the report says which scenarios the cap stopped and how to raise it", () => {
+    const reference = result("mock", [{ step: "send#1", shape: { outcome: "ok" } }]);
+    const capped: RunResult = { ...reference, target: "real", status: "n/a", capped: true, reason: "the run reached its cap of 2 sends (SCALEKIT_REAL_MAX_SENDS)" };
+    const report = buildReport([
+      { target: "mock", wallMs: 1, results: [reference] },
+      { target: "real", details: { inbox: "imap", where: "imaps://qa@mail.example.test:993/INBOX", runId: "r1" }, wallMs: 1, results: [capped] },
+    ]);
+    expect(report.summary).toMatchObject({ fail: 0, diffs: 0, capped: 1, ok: false });
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain("**NOT OK**");
+    expect(markdown).toContain("1 not run to the end because the run reached its cap on sends (raise SCALEKIT_REAL_MAX_SENDS)");
+    expect(markdown).toContain("| real | 0 pass, 0 fail, 1 n/a (1 stopped by the send cap) |");
+    expect(markdown).toContain("- real rest otp-sign-in: the run reached its cap of 2 sends (SCALEKIT_REAL_MAX_SENDS)");
+  });
+});

@@ -17,10 +17,11 @@ export interface ShapeDiff {
 export interface CompatReport {
   generatedAt: string;
   reference: string | undefined;
-  targets: Array<{ name: string; skipped?: string; details?: TargetDetails; wallMs: number; pass: number; fail: number; na: number }>;
+  targets: Array<{ name: string; skipped?: string; details?: TargetDetails; wallMs: number; pass: number; fail: number; na: number; capped: number }>;
   results: Array<Omit<RunResult, "steps">>;
   diffs: ShapeDiff[];
-  summary: { pass: number; fail: number; na: number; diffs: number; ok: boolean };
+  /** `capped`: scenario runs a real run's cap on sends left unfinished; the report is then not OK (the run is incomplete). */
+  summary: { pass: number; fail: number; na: number; diffs: number; capped: number; ok: boolean };
 }
 
 const MISSING = "(absent)";
@@ -64,7 +65,8 @@ export function buildReport(runs: TargetRun[], generatedAt: Date = new Date()): 
   }
   const results = runs.flatMap((run) => run.results.map(({ steps: _steps, ...rest }) => rest));
   const count = (list: Array<{ status: string }>, status: string) => list.filter((r) => r.status === status).length;
-  const summary = { pass: count(results, "pass"), fail: count(results, "fail"), na: count(results, "n/a"), diffs: diffs.length };
+  const capped = (list: Array<{ capped?: true }>) => list.filter((r) => r.capped === true).length;
+  const summary = { pass: count(results, "pass"), fail: count(results, "fail"), na: count(results, "n/a"), diffs: diffs.length, capped: capped(results) };
   return {
     generatedAt: generatedAt.toISOString(),
     reference: referenceRun?.target,
@@ -76,10 +78,11 @@ export function buildReport(runs: TargetRun[], generatedAt: Date = new Date()): 
       pass: count(run.results, "pass"),
       fail: count(run.results, "fail"),
       na: count(run.results, "n/a"),
+      capped: capped(run.results),
     })),
     results,
     diffs,
-    summary: { ...summary, ok: summary.fail === 0 && summary.diffs === 0 },
+    summary: { ...summary, ok: summary.fail === 0 && summary.diffs === 0 && summary.capped === 0 },
   };
 }
 
@@ -98,7 +101,9 @@ export function renderMarkdown(report: CompatReport): string {
     "",
     `Generated ${report.generatedAt}. Reference for response shapes: ${report.reference ?? "(none)"}.`,
     "",
-    `**${report.summary.ok ? "OK" : "NOT OK"}**: ${report.summary.pass} passed, ${report.summary.fail} failed, ${report.summary.na} n/a, ${report.summary.diffs} shape differences.`,
+    `**${report.summary.ok ? "OK" : "NOT OK"}**: ${report.summary.pass} passed, ${report.summary.fail} failed, ${report.summary.na} n/a, ${report.summary.diffs} shape differences${
+      report.summary.capped > 0 ? `; ${report.summary.capped} not run to the end because the run reached its cap on sends (raise SCALEKIT_REAL_MAX_SENDS)` : ""
+    }.`,
     "",
     "## Targets",
     "",
@@ -108,7 +113,7 @@ export function renderMarkdown(report: CompatReport): string {
       const inbox = t.details === undefined ? "mock" : `${t.details.inbox} (${t.details.where})`;
       return t.skipped !== undefined
         ? `| ${t.name} | skipped: ${t.skipped} | | | |`
-        : `| ${t.name} | ${t.pass} pass, ${t.fail} fail, ${t.na} n/a | ${(t.wallMs / 1000).toFixed(1)} s | ${inbox} | ${t.details?.runId ?? ""} |`;
+        : `| ${t.name} | ${t.pass} pass, ${t.fail} fail, ${t.na} n/a${t.capped > 0 ? ` (${t.capped} stopped by the send cap)` : ""} | ${(t.wallMs / 1000).toFixed(1)} s | ${inbox} | ${t.details?.runId ?? ""} |`;
     }),
     "",
     "## Scenarios",
@@ -123,6 +128,8 @@ export function renderMarkdown(report: CompatReport): string {
     lines.push("", `## Time per scenario on ${target.name}`, "", "| scenario | transport | result | time |", "|---|---|---|---|");
     for (const r of timed) lines.push(`| ${r.scenario} | ${r.transport} | ${MARK[r.status]} | ${(r.durationMs / 1000).toFixed(2)} s |`);
   }
+  const stopped = report.results.filter((r) => r.capped === true);
+  if (stopped.length > 0) lines.push("", "## Stopped by the send cap", "", ...stopped.map((r) => `- ${r.target} ${r.transport} ${r.scenario}: ${r.reason}`));
   const failures = report.results.filter((r) => r.status === "fail");
   if (failures.length > 0) {
     lines.push("", "## Failures", "", ...failures.map((f) => `- ${f.target} ${f.transport} ${f.scenario}: ${f.reason}`));

@@ -14,6 +14,8 @@ export interface RunResult {
   status: Status;
   /** Why it failed or does not apply. */
   reason?: string;
+  /** Not run to its end: the real run's cap on sends was reached. */
+  capped?: true;
   durationMs: number;
   steps: RecordedStep[];
 }
@@ -149,7 +151,7 @@ export async function runScenario(session: TargetSession, target: string, scenar
     );
     return { ...base, status: "pass", durationMs: performance.now() - started, steps };
   } catch (error) {
-    if (error instanceof SendCapReached) return { ...na(error.message), durationMs: performance.now() - started, steps };
+    if (error instanceof SendCapReached) return { ...na(error.message), capped: true, durationMs: performance.now() - started, steps };
     return { ...base, status: "fail", reason: error instanceof Error ? error.message : String(error), durationMs: performance.now() - started, steps };
   } finally {
     await prepared.release().catch(() => undefined);
