@@ -10,7 +10,7 @@ import { dovecotRealTarget, realTarget } from "./catalog/targets.js";
 import { catalogOn } from "./catalog/vitest.js";
 import { CLI, startCli, type RunningCli } from "./support/cli.js";
 import { dovecotSkipReason, startDovecot, type Dovecot } from "./support/dovecot.js";
-import { imapClient } from "./support/imap-read.js";
+import { imapClient, readInbox, type ImapMessage } from "./support/imap-read.js";
 import { childrenOf } from "./support/processes.js";
 
 /**
@@ -34,19 +34,8 @@ async function deliver(dovecot: Dovecot, to: string, text: string, html?: string
 
 /** UIDs and recipients of every message in qa's INBOX. */
 async function mailbox(dovecot: Dovecot): Promise<Array<{ uid: number; to: string; seen: boolean }>> {
-  const client = imapClient(dovecot.imapUrl("qa"));
-  await client.connect();
-  try {
-    await client.mailboxOpen("INBOX");
-    const out: Array<{ uid: number; to: string; seen: boolean }> = [];
-    if (client.mailbox !== false && client.mailbox.exists === 0) return out;
-    for await (const m of client.fetch("1:*", { envelope: true, flags: true, uid: true })) {
-      out.push({ uid: m.uid, to: m.envelope?.to?.[0]?.address ?? "", seen: m.flags?.has("\\Seen") ?? false });
-    }
-    return out;
-  } finally {
-    await client.logout();
-  }
+  const to = (m: ImapMessage) => (Array.isArray(m.parsed.to) ? m.parsed.to[0] : m.parsed.to)?.value[0]?.address ?? "";
+  return (await readInbox(dovecot.imapUrl("qa"))).map((m) => ({ uid: m.uid, to: to(m), seen: m.seen }));
 }
 
 describe.skipIf(skip !== undefined)("the IMAP inbox reader", () => {

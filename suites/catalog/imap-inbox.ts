@@ -14,6 +14,9 @@ import type { InboxReader, MailItem } from "./types.js";
  */
 
 export type AfterRead = "delete" | "seen" | "keep";
+
+/** Slack for a mail server's clock behind ours: mail this much older than the run still counts as the run's. */
+export const CLOCK_SLACK_MS = 120_000;
 export const AFTER_READ: readonly AfterRead[] = ["delete", "seen", "keep"];
 
 export interface ImapInboxOptions {
@@ -25,7 +28,7 @@ export interface ImapInboxOptions {
   marker: string;
   /** Mail that arrived before this (less `skewMs` for the server's clock) is stale. */
   since: Date;
-  /** Slack for a mail server's clock behind ours; default 2 minutes. */
+  /** Slack for a mail server's clock behind ours; default CLOCK_SLACK_MS. */
   skewMs?: number;
   /** What happens to mail the run read once it lets go of it; default delete. */
   afterRead?: AfterRead;
@@ -97,7 +100,7 @@ export class ImapInbox implements InboxReader {
 
   private constructor(address: ImapAddress, options: ImapInboxOptions) {
     this.#address = address;
-    this.#options = { skewMs: 120_000, afterRead: "delete", idle: true, pollMs: 2000, ...options };
+    this.#options = { skewMs: CLOCK_SLACK_MS, afterRead: "delete", idle: true, pollMs: 2000, ...options };
     this.#client = this.#newClient();
   }
 

@@ -1,5 +1,6 @@
 import type { ScalekitMockClient } from "../../mock-server/src/client/index.js";
 import { extractCredentials } from "../../mock-server/src/mail/extract-credentials.js";
+import { CLOCK_SLACK_MS } from "./imap-inbox.js";
 import type { InboxReader, MailItem } from "./types.js";
 
 /** Reads mail from the mock's own inbox (long-poll, no sleeping). */
@@ -28,12 +29,9 @@ export function mockInbox(control: ScalekitMockClient): InboxReader {
 export interface MailpitInboxOptions {
   /** Where the code is, for an email template the built-in rules misread. */
   codePattern?: RegExp | undefined;
-  /** Mail that arrived before this (less two minutes for the server's clock) is stale. */
+  /** Mail that arrived before this (less CLOCK_SLACK_MS for the server's clock) is stale. */
   since?: Date;
 }
-
-/** Slack for a mail server's clock behind ours. */
-const SKEW_MS = 120_000;
 
 /**
  * Reads mail from a Mailpit-compatible API (`/api/v1/search`, `/api/v1/message/{id}`),
@@ -44,7 +42,7 @@ const SKEW_MS = 120_000;
  */
 export function mailpitInbox(apiUrl: string, options: MailpitInboxOptions = {}): InboxReader {
   const base = apiUrl.replace(/\/+$/, "");
-  const oldest = options.since === undefined ? Number.NEGATIVE_INFINITY : options.since.getTime() - SKEW_MS;
+  const oldest = options.since === undefined ? Number.NEGATIVE_INFINITY : options.since.getTime() - CLOCK_SLACK_MS;
   return {
     kind: "mailpit",
     async waitFor(email, wait = {}) {

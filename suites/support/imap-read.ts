@@ -1,22 +1,20 @@
 import { ImapFlow } from "imapflow";
 import { simpleParser, type ParsedMail } from "mailparser";
+import { parseImapUrl } from "../catalog/imap-inbox.js";
 
 /** One message of a mailbox: its raw source as the server stores it, and that source parsed. */
 export interface ImapMessage {
+  uid: number;
+  /** Whether the message is flagged \Seen. */
+  seen: boolean;
   source: string;
   parsed: ParsedMail;
 }
 
 /** An IMAP client for `imap://user:password@host:port/…`, not yet connected. */
 export function imapClient(url: string): ImapFlow {
-  const parsed = new URL(url);
-  return new ImapFlow({
-    host: parsed.hostname,
-    port: Number(parsed.port),
-    secure: false,
-    auth: { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) },
-    logger: false,
-  });
+  const { host, port, secure, user, pass } = parseImapUrl(url);
+  return new ImapFlow({ host, port, secure, auth: { user, pass }, logger: false });
 }
 
 /** Every message in INBOX, oldest first. */
@@ -28,9 +26,9 @@ export async function readInbox(url: string): Promise<ImapMessage[]> {
     try {
       const messages: ImapMessage[] = [];
       if (client.mailbox !== false && client.mailbox.exists === 0) return messages;
-      for await (const message of client.fetch("1:*", { source: true })) {
+      for await (const message of client.fetch("1:*", { source: true, flags: true, uid: true })) {
         const source = message.source!.toString("utf8");
-        messages.push({ source, parsed: await simpleParser(message.source!) });
+        messages.push({ uid: message.uid, seen: message.flags?.has("\\Seen") ?? false, source, parsed: await simpleParser(message.source!) });
       }
       return messages;
     } finally {

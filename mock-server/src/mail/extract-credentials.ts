@@ -29,6 +29,8 @@ export interface ExtractOptions {
 
 /** An http(s) URL carrying `link_token` in its query. */
 const LINK = /https?:\/\/[^\s<>"']*[?&]link_token=[^\s<>"'&#]+[^\s<>"']*/;
+/** Every such link, to blank them out (replaceAll resets its lastIndex). */
+const LINKS = new RegExp(LINK.source, "g");
 /** Dates and times an email prints (`2026-11-28`, `10:05`, `10:05:30`): never a code, whatever their digits. */
 const DATE_OR_TIME = /\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b/g;
 /**
@@ -99,7 +101,7 @@ function findLink(bodies: EmailBodies): string | undefined {
 function linesOf(bodies: EmailBodies): string[] {
   const texts = [bodies.html === undefined ? undefined : htmlText(bodies.html), bodies.text].filter((t): t is string => t !== undefined);
   // The link's own digits (its token, its path), dates and times are never a code.
-  const blank = (text: string) => text.replace(new RegExp(LINK.source, "g"), " ").replace(DATE_OR_TIME, " ");
+  const blank = (text: string) => text.replaceAll(LINKS, " ").replace(DATE_OR_TIME, " ");
   return texts.flatMap((text) => blank(text).split(/\r?\n/)).map((line) => line.trim()).filter((line) => line !== "");
 }
 
@@ -109,7 +111,7 @@ function byPattern(bodies: EmailBodies, pattern: RegExp): string | undefined {
   const own = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ""));
   const texts = [bodies.text, bodies.html === undefined ? undefined : htmlText(bodies.html).replace(/\s*\n\s*/g, " ")];
   for (const text of texts) {
-    const match = text === undefined ? null : own.exec(text.replace(new RegExp(LINK.source, "g"), " "));
+    const match = text === undefined ? null : own.exec(text.replaceAll(LINKS, " "));
     if (match !== null) return match[1] ?? match[0];
   }
   return undefined;
